@@ -1,0 +1,34 @@
+# studyctl — the two set-up commands are `make demo` and `make test`; both install what is missing.
+SWIFT      ?= swift
+DEB_PKGS   := pkg-config libcairo2-dev libopenblas-dev libturbojpeg0-dev fonts-dejavu-core poppler-utils
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN        := .build/release/studyctl
+
+.PHONY: deps build test demo clean
+
+## deps: install the Debian packages studyctl builds against, only those that are missing
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## build: release build of the studyctl binary
+build: deps
+	$(SWIFT) build -c release
+
+## test: the whole test suite, in release (numeric code is 10-100x slower in debug)
+test: deps
+	$(SWIFT) build -c release --build-tests
+	$(SWIFT) test -c release --skip-build
+
+## demo: build, check the machine, and run the main job that exists so far
+demo: build
+	$(BIN) doctor
+
+clean:
+	rm -rf .build

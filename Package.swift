@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// studyctl: train and compare YOLOv5n-style detectors with lightweight backbones on the CPU.
+/// Module layout and data flow: README.md, "Repository layout".
+let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "studyctl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "studyctl", targets: ["studyctl"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+
+        .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: release),
+        .target(name: "Zoo", dependencies: ["Engine"]),
+        .target(name: "Detection", dependencies: ["Engine", "Zoo", "CTurboJPEG"]),
+        .target(name: "Results"),
+        .target(name: "Study", dependencies: ["Engine", "Zoo", "Detection", "Results"]),
+        .target(name: "Charts"),
+        .target(name: "Report", dependencies: ["Results", "Charts", "CCairo"]),
+        .executableTarget(
+            name: "studyctl",
+            dependencies: [
+                "Engine", "Zoo", "Detection", "Study", "Results", "Charts", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "StudyctlTests", dependencies: ["studyctl"]),
+    ]
+)

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Detection
+import Engine
+import Foundation
+import Report
+import Results
+
+extension StudyCtl {
+    /// `studyctl doctor`: reports the machine and the libraries studyctl uses, and checks each works.
+    struct Doctor: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the machine and the system libraries studyctl needs.",
+            discussion: """
+                Prints the Swift compiler studyctl was built with, the CPU and its SIMD features, \
+                the threads studyctl and OpenBLAS will use, and the versions of Cairo, OpenBLAS and \
+                libturbojpeg. Each library is exercised, not just found. Exits 1 naming what is \
+                missing or broken; `make deps` installs the Debian packages.
+                """
+        )
+
+        func run() throws {
+            let machine = Machine.current()
+            var problems: [String] = []
+            func row(_ key: String, _ value: String) {
+                print(key.padding(toLength: 16, withPad: " ", startingAt: 0) + value)
+            }
+
+            row("studyctl", CodeVersion.string)
+            row("swift", "built with Swift compiler \(compilerVersion)")
+            row("cpu", machine.cpuModel)
+            row("simd", machine.simdFeatures.isEmpty ? "none found" : machine.simdFeatures.joined(separator: " "))
+            if !machine.simdFeatures.contains("avx2") {
+                problems.append("cpu: no AVX2; the kernels will run, but slowly")
+            }
+            row("cores", "\(machine.cores) online; studyctl uses \(machine.cores) threads by default")
+
+            row("cairo", Cairo.version + cairoCheck(&problems))
+            row("openblas", BLAS.configuration)
+            row("", "kernels \(BLAS.coreName), \(BLAS.parallelism), \(BLAS.threadCount) threads" + blasCheck(&problems))
+            row("libturbojpeg", jpegCheck(&problems))
+            if let font = Cairo.fontFile {
+                row("font", "\(Cairo.fontFamily) (\(font))")
+            } else {
+                row("font", "missing")
+                problems.append("font: \(Cairo.fontFamily) not found; install fonts-dejavu-core (make deps)")
+            }
+
+            if !problems.isEmpty {
+                print("")
+                for problem in problems { print("problem: \(problem)") }
+                throw ExitCode(1)
+            }
+            print("\nall checks passed")
+        }
+
+        /// Draws one filled pixel and reads it back.
+        private func cairoCheck(_ problems: inout [String]) -> String {
+            do {
+                let surface = try CairoSurface(width: 2, height: 2)
+                let context = try CairoContext(surface)
+                context.setColor(r: 1, g: 0, b: 0)
+                context.rectangle(x: 0, y: 0, width: 1, height: 1)
+                try context.fill()
+                guard surface.pixel(x: 0, y: 0) == (255, 0, 0, 255) else {
+                    problems.append("cairo: a filled pixel read back wrong")
+                    return " (drawing FAILED)"
+                }
+                return " (drawing ok)"
+            } catch {
+                problems.append("\(error)")
+                return " (FAILED)"
+            }
+        }
+
+        /// Multiplies two 2×2 matrices through cblas_sgemm.
+        private func blasCheck(_ problems: inout [String]) -> String {
+            let a: [Float] = [1, 2, 3, 4], b: [Float] = [5, 6, 7, 8]
+            var c = [Float](repeating: 0, count: 4)
+            BLAS.sgemm(m: 2, n: 2, k: 2, a: a, lda: 2, b: b, ldb: 2, c: &c, ldc: 2)
+            if c == [19, 22, 43, 50] { return "; sgemm ok" }
+            problems.append("openblas: sgemm gave \(c), expected [19, 22, 43, 50]")
+            return "; sgemm FAILED"
+        }
+
+        /// Encodes and decodes an 8×8 image.
+        private func jpegCheck(_ problems: inout [String]) -> String {
+            do {
+                let codec = try JPEGCodec()
+                let image = RGBImage(width: 8, height: 8, pixels: [UInt8](repeating: 128, count: 192))
+                let decoded = try codec.decode(try codec.encode(image))
+                guard decoded.width == 8, decoded.height == 8 else {
+                    problems.append("libturbojpeg: round trip gave \(decoded.width)×\(decoded.height)")
+                    return "FAILED"
+                }
+                return "present (encode + decode ok)"
+            } catch {
+                problems.append("\(error)")
+                return "FAILED"
+            }
+        }
+    }
+}
+
+/// The Swift compiler version this binary was built with, to the minor version.
+private let compilerVersion: String = {
+    #if compiler(>=6.5)
+        return "6.5 or newer"
+    #elseif compiler(>=6.4)
+        return "6.4"
+    #elseif compiler(>=6.3)
+        return "6.3"
+    #elseif compiler(>=6.2)
+        return "6.2"
+    #elseif compiler(>=6.1)
+        return "6.1"
+    #else
+        return "6.0"
+    #endif
+}()
