@@ -1,0 +1,136 @@
+import Foundation
+import Synchronization
+
+/// The engine's one parallel-for: a fixed set of threads that split a task range statically.
+///
+/// Task `i` of `count` always runs on the same thread for a given thread count, and kernels only
+/// write disjoint outputs per task, so results never depend on scheduling. OpenBLAS is kept to
+/// one thread and called from inside these tasks, so the two never oversubscribe the cores.
+public final class ThreadPool: @unchecked Sendable {
+    /// The pool every kernel uses; replace it with `ThreadPool.configure(threads:)`.
+    nonisolated(unsafe) public private(set) static var shared = ThreadPool(threads: defaultThreadCount)
+
+    /// All online cores.
+    public static var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// Sets the number of threads every kernel uses (1 runs everything on the calling thread).
+    public static func configure(threads: Int) {
+        precondition(threads >= 1, "ThreadPool: threads must be at least 1, got \(threads)")
+        BLAS.threadCount = 1
+        if threads != shared.threadCount { shared = ThreadPool(threads: threads) }
+    }
+
+    public let threadCount: Int
+
+    private typealias Job = (_ thread: Int) -> Void
+    private var job: Job?
+    private let generation = Atomic<Int>(0)
+    private let pending = Atomic<Int>(0)
+    private var mutex = pthread_mutex_t()
+    private var wake = pthread_cond_t()
+    private var sleepers = 0
+    private var stopping = false
+    /// Held by the thread driving a parallel region; others run their regions inline.
+    private let busy = Atomic<Bool>(false)
+    private var workers: [pthread_t] = []
+
+    init(threads: Int) {
+        threadCount = threads
+        BLAS.threadCount = 1
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&wake, nil)
+        for index in 1..<max(threads, 1) {
+            let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index)).toOpaque()
+            var thread = pthread_t()
+            let status = pthread_create(&thread, nil, { raw in
+                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                context.pool.workerLoop(index: context.index)
+                return nil
+            }, context)
+            precondition(status == 0, "ThreadPool: pthread_create failed (\(status))")
+            workers.append(thread)
+        }
+    }
+
+    deinit {
+        pthread_mutex_lock(&mutex)
+        stopping = true
+        generation.add(1, ordering: .releasing)
+        pthread_cond_broadcast(&wake)
+        pthread_mutex_unlock(&mutex)
+        for thread in workers { pthread_join(thread, nil) }
+    }
+
+    private final class WorkerContext {
+        unowned let pool: ThreadPool
+        let index: Int
+        init(pool: ThreadPool, index: Int) { self.pool = pool; self.index = index }
+    }
+
+    /// Splits `0..<count` into one contiguous range per thread and runs `body(range)` on each.
+    ///
+    /// When the pool is busy (a nested call, or another thread's region) the same ranges run one
+    /// after another on the calling thread, so results never depend on contention.
+    public func parallelFor(_ count: Int, _ body: (Range<Int>) -> Void) {
+        parallelForThread(count) { _, range in body(range) }
+    }
+
+    /// Like `parallelFor`, also passing the index of the thread (0..<threadCount) that runs the range.
+    public func parallelForThread(_ count: Int, _ body: (_ thread: Int, Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let threads = min(threadCount, count)
+        if threads == 1 || !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+            for thread in 0..<threads { body(thread, Self.chunk(thread, of: threads, count: count)) }
+            return
+        }
+        defer { busy.store(false, ordering: .releasing) }
+        withoutActuallyEscaping(body) { body in
+            run { thread in
+                guard thread < threads else { return }
+                body(thread, Self.chunk(thread, of: threads, count: count))
+            }
+        }
+    }
+
+    /// The contiguous range of `0..<count` that thread `thread` of `threads` takes.
+    @inline(__always)
+    public static func chunk(_ thread: Int, of threads: Int, count: Int) -> Range<Int> {
+        (thread * count / threads)..<((thread + 1) * count / threads)
+    }
+
+    private func run(_ body: @escaping Job) {
+        job = body
+        pending.store(threadCount - 1, ordering: .relaxed)
+        pthread_mutex_lock(&mutex)
+        generation.add(1, ordering: .releasing)
+        if sleepers > 0 { pthread_cond_broadcast(&wake) }
+        pthread_mutex_unlock(&mutex)
+        body(0)
+        var spins = 0
+        while pending.load(ordering: .acquiring) != 0 {
+            spins += 1
+            if spins > 1000 { sched_yield() }
+        }
+        job = nil
+    }
+
+    private func workerLoop(index: Int) {
+        var seen = 0
+        while true {
+            var spins = 0
+            while generation.load(ordering: .acquiring) == seen {
+                spins += 1
+                if spins < 20_000 { continue }
+                pthread_mutex_lock(&mutex)
+                sleepers += 1
+                while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(&wake, &mutex) }
+                sleepers -= 1
+                pthread_mutex_unlock(&mutex)
+            }
+            seen = generation.load(ordering: .acquiring)
+            if stopping { return }
+            job?(index)
+            pending.subtract(1, ordering: .releasing)
+        }
+    }
+}
