@@ -1,0 +1,83 @@
+/// The geometry of one 2-D convolution or pooling window over one image.
+///
+/// Output size: H' = (H + 2·pad − dilation·(k − 1) − 1) / stride + 1 (torch.nn.Conv2d).
+struct ConvGeometry: Equatable {
+    var channels: Int, height: Int, width: Int
+    var kernelH: Int, kernelW: Int
+    var stride: Int, padding: Int, dilation: Int
+
+    var outHeight: Int { (height + 2 * padding - dilation * (kernelH - 1) - 1) / stride + 1 }
+    var outWidth: Int { (width + 2 * padding - dilation * (kernelW - 1) - 1) / stride + 1 }
+    /// Rows of the column matrix: C·kH·kW.
+    var columnRows: Int { channels * kernelH * kernelW }
+    var outPlane: Int { outHeight * outWidth }
+    /// True when the column matrix is the input itself (1×1, stride 1, no padding).
+    var isPointwise: Bool { kernelH == 1 && kernelW == 1 && stride == 1 && padding == 0 }
+
+    /// The output columns `ow` whose input column `ow·stride − pad + kj·dilation` lies inside the
+    /// image, for kernel column `kj`.
+    @inline(__always)
+    func validColumns(_ kj: Int) -> Range<Int> {
+        let offset = kj * dilation - padding
+        let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        let hi = min(outWidth, offset >= width ? 0 : (width - 1 - offset) / stride + 1)
+        return lo..<max(lo, hi)
+    }
+}
+
+/// Unfolds one image x [C, H, W] into columns [C·kH·kW, H'·W'] so a convolution becomes one GEMM.
+func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
+    let (oh, ow) = (g.outHeight, g.outWidth)
+    for c in 0..<g.channels {
+        let plane = x + c * g.height * g.width
+        for ki in 0..<g.kernelH {
+            for kj in 0..<g.kernelW {
+                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * oh * ow
+                let valid = g.validColumns(kj)
+                let offsetW = kj * g.dilation - g.padding
+                for y in 0..<oh {
+                    let out = row + y * ow
+                    let iy = y * g.stride - g.padding + ki * g.dilation
+                    guard iy >= 0 && iy < g.height, !valid.isEmpty else {
+                        out.update(repeating: 0, count: ow)
+                        continue
+                    }
+                    let src = plane + iy * g.width + offsetW
+                    if valid.lowerBound > 0 { out.update(repeating: 0, count: valid.lowerBound) }
+                    if g.stride == 1 {
+                        (out + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+                    } else {
+                        for x in valid { out[x] = src[x * g.stride] }
+                    }
+                    if valid.upperBound < ow { (out + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound) }
+                }
+            }
+        }
+    }
+}
+
+/// Folds columns [C·kH·kW, H'·W'] back onto one image dx [C, H, W], adding overlaps (im2col's adjoint).
+func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutablePointer<Float>) {
+    let (oh, ow) = (g.outHeight, g.outWidth)
+    for c in 0..<g.channels {
+        let plane = dx + c * g.height * g.width
+        for ki in 0..<g.kernelH {
+            for kj in 0..<g.kernelW {
+                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * oh * ow
+                let valid = g.validColumns(kj)
+                let offsetW = kj * g.dilation - g.padding
+                for y in 0..<oh {
+                    let iy = y * g.stride - g.padding + ki * g.dilation
+                    guard iy >= 0 && iy < g.height else { continue }
+                    let dst = plane + iy * g.width + offsetW
+                    let src = row + y * ow
+                    if g.stride == 1 {
+                        for x in valid { dst[x] += src[x] }
+                    } else {
+                        for x in valid { dst[x * g.stride] += src[x] }
+                    }
+                }
+            }
+        }
+    }
+}

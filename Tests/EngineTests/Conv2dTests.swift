@@ -1,0 +1,74 @@
+import Engine
+import Testing
+
+/// Naive direct convolution in Double: the oracle for every conv2d code path.
+func referenceConv2d(_ x: [Double], _ xs: Shape, _ w: [Double], _ ws: Shape, _ b: [Double]?,
+                     stride: Int, padding: Int, dilation: Int, groups: Int) -> [Double] {
+    let (n, c, h, wd) = (xs[0], xs[1], xs[2], xs[3])
+    let (o, cg, kh, kw) = (ws[0], ws[1], ws[2], ws[3])
+    let oh = (h + 2 * padding - dilation * (kh - 1) - 1) / stride + 1
+    let ow = (wd + 2 * padding - dilation * (kw - 1) - 1) / stride + 1
+    let og = o / groups
+    var y = [Double](repeating: 0, count: n * o * oh * ow)
+    for img in 0..<n { for oc in 0..<o { for oy in 0..<oh { for ox in 0..<ow {
+        var sum = b?[oc] ?? 0
+        let group = oc / og
+        for ic in 0..<cg { for ki in 0..<kh { for kj in 0..<kw {
+            let iy = oy * stride - padding + ki * dilation, ix = ox * stride - padding + kj * dilation
+            guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
+            sum += x[((img * c + group * cg + ic) * h + iy) * wd + ix] * w[((oc * cg + ic) * kh + ki) * kw + kj]
+        } } }
+        y[((img * o + oc) * oh + oy) * ow + ox] = sum
+    } } } }
+    return y
+}
+
+struct Conv2dTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var x: [Int], w: [Int]
+        var stride = 1, padding = 0, dilation = 1, groups = 1, bias = false
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "3x3 stride 1 pad 1", x: [2, 3, 7, 6], w: [4, 3, 3, 3], padding: 1),
+        Case(name: "3x3 stride 2 pad 1 bias", x: [2, 3, 9, 7], w: [5, 3, 3, 3], stride: 2, padding: 1, bias: true),
+        Case(name: "3x3 padding 0", x: [1, 2, 6, 5], w: [3, 2, 3, 3]),
+        Case(name: "3x3 dilation 2 pad 2", x: [1, 2, 9, 8], w: [3, 2, 3, 3], padding: 2, dilation: 2),
+        Case(name: "1x1 pointwise bias", x: [3, 4, 5, 3], w: [6, 4, 1, 1], bias: true),
+        Case(name: "1x1 stride 2", x: [2, 4, 7, 5], w: [3, 4, 1, 1], stride: 2),
+        Case(name: "groups 3", x: [2, 6, 5, 5], w: [9, 2, 3, 3], padding: 1, groups: 3),
+        Case(name: "groups 3 pointwise", x: [2, 6, 4, 5], w: [6, 2, 1, 1], groups: 3),
+        Case(name: "depthwise 3x3", x: [2, 4, 7, 6], w: [4, 1, 3, 3], padding: 1, groups: 4, bias: true),
+        Case(name: "depthwise 3x3 stride 2", x: [2, 3, 9, 8], w: [3, 1, 3, 3], stride: 2, padding: 1, groups: 3),
+        Case(name: "depthwise 5x5", x: [2, 3, 9, 7], w: [3, 1, 5, 5], padding: 2, groups: 3),
+        Case(name: "depthwise 5x5 stride 2", x: [1, 3, 11, 10], w: [3, 1, 5, 5], stride: 2, padding: 2, groups: 3),
+        Case(name: "depthwise dilation 2", x: [1, 2, 9, 9], w: [2, 1, 3, 3], padding: 2, dilation: 2, groups: 2),
+        Case(name: "6x6 stride 2 pad 2 (YOLOv5 stem)", x: [2, 3, 12, 10], w: [4, 3, 6, 6], stride: 2, padding: 2),
+        Case(name: "odd sizes, padding wider than kernel reach", x: [3, 2, 5, 3], w: [3, 2, 3, 2], stride: 3, padding: 2, bias: true),
+    ]
+
+    @Test(arguments: cases)
+    func matchesNaiveConvolutionAndFiniteDifferences(_ t: Case) {
+        let o = t.w[0]
+        var shapes = [Shape(t.x), Shape(t.w)]
+        if t.bias { shapes.append(Shape([o])) }
+        gradCheck(shapes,
+                  op: { conv2d($0[0], $0[1], bias: t.bias ? $0[2] : nil, stride: t.stride, padding: t.padding,
+                               dilation: t.dilation, groups: t.groups) },
+                  reference: { referenceConv2d($0[0], Shape(t.x), $0[1], Shape(t.w), t.bias ? $0[2] : nil,
+                                               stride: t.stride, padding: t.padding, dilation: t.dilation, groups: t.groups) })
+    }
+
+    @Test func gradientsAccumulateAcrossTwoUses() {
+        let x = Tensor(testValues(2 * 3 * 5 * 5, seed: 3), shape: [2, 3, 5, 5], requiresGrad: true)
+        let w = Tensor(testValues(4 * 3 * 3 * 3, seed: 4), shape: [4, 3, 3, 3], requiresGrad: true)
+        let ones = Tensor(repeating: 1, shape: [2, 4, 5, 5])
+        conv2d(x, w, padding: 1).backward(gradient: ones)
+        let once = w.grad!.scalars
+        conv2d(x, w, padding: 1).backward(gradient: ones)
+        let twice = w.grad!.scalars
+        #expect(maxRelativeError(twice.map(Double.init), once.map { 2 * Double($0) }) < 1e-5)
+    }
+}
