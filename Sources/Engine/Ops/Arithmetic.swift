@@ -1,0 +1,104 @@
+/// Elementwise arithmetic with broadcasting over any dimensions (e.g. squeeze-and-excitation's
+/// [N, C, H, W] · [N, C, 1, 1]), forward and backward side by side.
+
+/// a + b.
+public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let bc = Broadcast(a.shape, b.shape, op: "add")
+    let y = Tensor(uninitialized: bc.shape)
+    broadcastApply(bc, a.data, b.data, y.data) { $0 + $1 }
+    if Autograd.needsGrad(a, b) {
+        Autograd.record([y]) {
+            guard let dy = y.grad else { return }
+            if a.requiresGrad { reduceBroadcast(bc, dy.data, strides: bc.strideA, into: a) }
+            if b.requiresGrad { reduceBroadcast(bc, dy.data, strides: bc.strideB, into: b) }
+        }
+    }
+    return y
+}
+
+/// a − b.
+public func sub(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let bc = Broadcast(a.shape, b.shape, op: "sub")
+    let y = Tensor(uninitialized: bc.shape)
+    broadcastApply(bc, a.data, b.data, y.data) { $0 - $1 }
+    if Autograd.needsGrad(a, b) {
+        Autograd.record([y]) {
+            guard let dy = y.grad else { return }
+            if a.requiresGrad { reduceBroadcast(bc, dy.data, strides: bc.strideA, into: a) }
+            if b.requiresGrad {
+                let negated = Tensor(uninitialized: bc.shape)
+                mapElements(dy.data, negated.data, dy.count) { -$0 }
+                reduceBroadcast(bc, negated.data, strides: bc.strideB, into: b)
+            }
+        }
+    }
+    return y
+}
+
+/// a · b.
+public func mul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let bc = Broadcast(a.shape, b.shape, op: "mul")
+    let y = Tensor(uninitialized: bc.shape)
+    broadcastApply(bc, a.data, b.data, y.data) { $0 * $1 }
+    if Autograd.needsGrad(a, b) {
+        Autograd.record([y]) {
+            guard let dy = y.grad else { return }
+            let product = Tensor(uninitialized: bc.shape)
+            // dL/da = dy · b and dL/db = dy · a, each summed over what the operand repeats.
+            if a.requiresGrad {
+                broadcastApply(Broadcast(dy.shape, b.shape, op: "mul backward"), dy.data, b.data, product.data) { $0 * $1 }
+                reduceBroadcast(bc, product.data, strides: bc.strideA, into: a)
+            }
+            if b.requiresGrad {
+                broadcastApply(Broadcast(dy.shape, a.shape, op: "mul backward"), dy.data, a.data, product.data) { $0 * $1 }
+                reduceBroadcast(bc, product.data, strides: bc.strideB, into: b)
+            }
+        }
+    }
+    return y
+}
+
+/// a / b.
+public func div(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let bc = Broadcast(a.shape, b.shape, op: "div")
+    let y = Tensor(uninitialized: bc.shape)
+    broadcastApply(bc, a.data, b.data, y.data) { $0 / $1 }
+    if Autograd.needsGrad(a, b) {
+        Autograd.record([y]) {
+            guard let dy = y.grad else { return }
+            let term = Tensor(uninitialized: bc.shape)
+            let byB = Broadcast(dy.shape, b.shape, op: "div backward")
+            // dL/da = dy / b; dL/db = −dy · y / b.
+            broadcastApply(byB, dy.data, b.data, term.data) { $0 / $1 }
+            if a.requiresGrad { reduceBroadcast(bc, term.data, strides: bc.strideA, into: a) }
+            if b.requiresGrad {
+                zipElements(term.data, y.data, into: term.data, accumulate: false, term.count) { -$0 * $1 }
+                reduceBroadcast(bc, term.data, strides: bc.strideB, into: b)
+            }
+        }
+    }
+    return y
+}
+
+/// x · s + t for scalars s and t.
+public func affine(_ x: Tensor, scale s: Float, shift t: Float = 0) -> Tensor {
+    let y = Tensor(uninitialized: x.shape)
+    mapElements(x.data, y.data, x.count) { $0 * s + t }
+    if Autograd.needsGrad(x) {
+        Autograd.record([y]) {
+            guard let dy = y.grad else { return }
+            let (dx, accumulate) = x.gradTarget()
+            zipElements(dy.data, dy.data, into: dx, accumulate: accumulate, x.count) { g, _ in g * s }
+        }
+    }
+    return y
+}
+
+public func + (a: Tensor, b: Tensor) -> Tensor { add(a, b) }
+public func - (a: Tensor, b: Tensor) -> Tensor { sub(a, b) }
+public func * (a: Tensor, b: Tensor) -> Tensor { mul(a, b) }
+public func / (a: Tensor, b: Tensor) -> Tensor { div(a, b) }
+public func * (a: Tensor, s: Float) -> Tensor { affine(a, scale: s) }
+public func + (a: Tensor, t: Float) -> Tensor { affine(a, scale: 1, shift: t) }
+public func - (a: Tensor, t: Float) -> Tensor { affine(a, scale: 1, shift: -t) }
+public prefix func - (a: Tensor) -> Tensor { affine(a, scale: -1) }
