@@ -3,7 +3,12 @@ import PackageDescription
 
 /// studyctl: train and compare YOLOv5n-style detectors with lightweight backbones on the CPU.
 /// Module layout and data flow: README.md, "Repository layout".
-let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+/// The kernels are built for x86-64 with AVX2 and FMA (Haswell and later, every Zen): the SIMD16
+/// code paths lower to real vector instructions only when the target CPU has them.
+let release: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+    .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])),
+]
 
 let package = Package(
     name: "studyctl",

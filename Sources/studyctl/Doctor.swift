@@ -30,7 +30,7 @@ extension StudyCtl {
             row("cpu", machine.cpuModel)
             row("simd", machine.simdFeatures.isEmpty ? "none found" : machine.simdFeatures.joined(separator: " "))
             if !machine.simdFeatures.contains("avx2") {
-                problems.append("cpu: no AVX2; the kernels will run, but slowly")
+                problems.append("cpu: no AVX2/FMA; the engine's kernels are built for them (x86-64 Haswell or later)")
             }
             row("cores", "\(machine.cores) online; studyctl uses \(machine.cores) threads by default")
 

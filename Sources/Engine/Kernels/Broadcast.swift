@@ -68,8 +68,8 @@ struct Broadcast {
 }
 
 /// out = f(a, b) with broadcasting, rows split across the pool.
-func broadcastApply(_ bc: Broadcast, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                    _ out: UnsafeMutablePointer<Float>, _ f: (Vec, Vec) -> Vec) {
+func broadcastApply<F: VectorZip>(_ bc: Broadcast, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                  _ out: UnsafeMutablePointer<Float>, _ f: F) {
     let n = bc.inner, ia = bc.strideA[bc.dims.count - 1], ib = bc.strideB[bc.dims.count - 1]
     func row(_ r: Int, _ range: Range<Int>) {
         let (o, oa, ob) = bc.offsets(row: r)
@@ -100,7 +100,7 @@ func reduceBroadcast(_ bc: Broadcast, _ full: UnsafePointer<Float>, strides: [In
                      into target: Tensor) {
     let (t, accumulate) = target.gradTarget()
     if target.count == bc.shape.count {
-        zipElements(full, full, into: t, accumulate: accumulate, target.count) { v, _ in v }
+        zipElements(full, full, into: t, accumulate: accumulate, target.count, ScaledFirst())
         return
     }
     if !accumulate { t.update(repeating: 0, count: target.count) }

@@ -10,12 +10,24 @@ extension UnsafeMutablePointer where Pointee == Float {
     @inline(__always) func store(_ v: Vec, _ i: Int) { UnsafeMutableRawPointer(self + i).storeBytes(of: v, as: Vec.self) }
 }
 
+extension SIMD16 where Scalar == Float {
+    /// Lanewise clamp to [low, high], lowered to min/max instructions (the generic
+    /// `clamped(lowerBound:upperBound:)` is scalarised and ~20× slower).
+    @inline(__always)
+    func clamp(_ low: Float, _ high: Float) -> Vec {
+        let lower = replacing(with: Vec(repeating: low), where: self .< low)
+        return lower.replacing(with: Vec(repeating: high), where: lower .> high)
+    }
+}
+
 public enum SIMDMath {
     /// e^x to about 2 ulp: Cephes expf (range reduction by ln 2, degree-5 polynomial).
     @inline(__always)
     public static func exp(_ x: Vec) -> Vec {
-        let clamped = x.clamped(lowerBound: Vec(repeating: -87.33654), upperBound: Vec(repeating: 88.72283))
-        let n = (clamped * 1.442695041).rounded(.toNearestOrEven)
+        let clamped = x.clamp(-87.33654, 88.72283)
+        // Round to nearest by adding 1.5·2²³: the integer lands in the low mantissa bits.
+        let shifted = clamped * 1.442695041 + 12_582_912
+        let n = shifted - 12_582_912
         let r = clamped - n * 0.693359375 + n * 2.12194440e-4
         var p = Vec(repeating: 1.9875691500e-4)
         p = p * r + 1.3981999507e-3
@@ -24,7 +36,7 @@ public enum SIMDMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         let poly = p * r * r + r + 1
-        let bits = (SIMD16<Int32>(n) &+ 127) &<< 23
+        let bits = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return poly * unsafeBitCast(bits, to: Vec.self)
     }
 
@@ -43,28 +55,52 @@ func parallelElements(_ count: Int, grain: Int = 1 << 14, _ body: (Range<Int>) -
     if count <= grain { body(0..<count) } else { ThreadPool.shared.parallelFor(count, body) }
 }
 
-/// Applies a vector function to every element of `x`, writing `y` (which may equal `x`).
+/// A vector function of one operand. Kernels take these as generic types rather than closures:
+/// a closure called from inside a parallel region is not inlined, which halves the throughput.
+protocol VectorMap { func callAsFunction(_ x: Vec) -> Vec }
+
+/// A vector function of two operands (see `VectorMap`).
+protocol VectorZip { func callAsFunction(_ a: Vec, _ b: Vec) -> Vec }
+
+struct Affine: VectorMap {
+    var scale: Float, shift: Float
+    @inline(__always) func callAsFunction(_ x: Vec) -> Vec { x * scale + shift }
+}
+
+struct Plus: VectorZip { @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { a + b } }
+struct Minus: VectorZip { @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { a - b } }
+struct Times: VectorZip { @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { a * b } }
+struct Over: VectorZip { @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { a / b } }
+
+/// s·a, ignoring b: copies (s = 1) or scales one operand through `zipElements`.
+struct ScaledFirst: VectorZip {
+    var scale: Float = 1
+    @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { a * scale }
+}
+
+/// p·a + q·b + k.
+struct LinearCombination: VectorZip {
+    var p: Float, q: Float, k: Float
+    @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { a * p + b * q + k }
+}
+
+/// Applies `f` to every element of `x`, writing `y` (which may equal `x`).
 @inline(__always)
-func mapElements(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int, _ f: (Vec) -> Vec) {
+func mapElements<F: VectorMap>(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int, _ f: F) {
     parallelElements(count) { range in
         var i = range.lowerBound
         while i + 16 <= range.upperBound {
             y.store(f(x.vec(i)), i)
             i += 16
         }
-        if i < range.upperBound {
-            var tail = Vec(repeating: 0)
-            for j in i..<range.upperBound { tail[j - i] = x[j] }
-            let out = f(tail)
-            for j in i..<range.upperBound { y[j] = out[j - i] }
-        }
+        for j in i..<range.upperBound { y[j] = f(Vec(repeating: x[j]))[0] }
     }
 }
 
 /// Writes or adds `f(a, b)` elementwise into `y`: the shape of every activation backward.
 @inline(__always)
-func zipElements(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                 accumulate: Bool, _ count: Int, _ f: (Vec, Vec) -> Vec) {
+func zipElements<F: VectorZip>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                               accumulate: Bool, _ count: Int, _ f: F) {
     parallelElements(count) { range in
         var i = range.lowerBound
         while i + 16 <= range.upperBound {
@@ -72,11 +108,9 @@ func zipElements(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into y: U
             y.store(accumulate ? y.vec(i) + v : v, i)
             i += 16
         }
-        if i < range.upperBound {
-            var ta = Vec(repeating: 0), tb = Vec(repeating: 0)
-            for j in i..<range.upperBound { ta[j - i] = a[j]; tb[j - i] = b[j] }
-            let v = f(ta, tb)
-            for j in i..<range.upperBound { y[j] = accumulate ? y[j] + v[j - i] : v[j - i] }
+        for j in i..<range.upperBound {
+            let v = f(Vec(repeating: a[j]), Vec(repeating: b[j]))[0]
+            y[j] = accumulate ? y[j] + v : v
         }
     }
 }

@@ -5,64 +5,106 @@
 public enum Activation: Equatable, Sendable {
     case identity, relu, relu6, silu, sigmoid, hardsigmoid, hardswish
     case leakyRelu(slope: Float)
+}
 
+/// One activation as a type, so every kernel loop is specialised and inlined for it.
+protocol ActivationFunction {
     /// y = f(x).
-    @inline(__always)
-    func forward(_ x: Vec) -> Vec {
-        let zero = Vec(repeating: 0)
-        switch self {
-        case .identity: return x
-        case .relu: return x.replacing(with: zero, where: x .< zero)
-        case .relu6: return x.clamped(lowerBound: zero, upperBound: Vec(repeating: 6))
-        case .silu: return x * SIMDMath.sigmoid(x)
-        case .sigmoid: return SIMDMath.sigmoid(x)
-        case .hardsigmoid: return ((x + 3).clamped(lowerBound: zero, upperBound: Vec(repeating: 6))) / 6
-        case .hardswish: return x * (x + 3).clamped(lowerBound: zero, upperBound: Vec(repeating: 6)) / 6
-        case .leakyRelu(let slope): return x.replacing(with: x * slope, where: x .< zero)
-        }
-    }
-
+    func forward(_ x: Vec) -> Vec
     /// dL/dx = dL/dy · f'(x).
-    @inline(__always)
-    func backward(_ x: Vec, _ dy: Vec) -> Vec {
-        let zero = Vec(repeating: 0)
-        switch self {
-        case .identity: return dy
-        case .relu: return dy.replacing(with: zero, where: x .<= zero)
-        case .relu6: return dy.replacing(with: zero, where: (x .<= zero) .| (x .>= 6))
-        case .silu:
-            let s = SIMDMath.sigmoid(x)
-            return dy * s * (1 + x * (1 - s))
-        case .sigmoid:
-            let s = SIMDMath.sigmoid(x)
-            return dy * s * (1 - s)
-        case .hardsigmoid: return (dy / 6).replacing(with: zero, where: (x .<= -3) .| (x .>= 3))
-        case .hardswish:
-            let inside = dy * (x / 3 + 0.5)
-            return inside.replacing(with: zero, where: x .< -3).replacing(with: dy, where: x .> 3)
-        case .leakyRelu(let slope): return dy.replacing(with: dy * slope, where: x .<= zero)
-        }
+    func backward(_ x: Vec, _ dy: Vec) -> Vec
+}
+
+struct Identity: ActivationFunction {
+    @inline(__always) func forward(_ x: Vec) -> Vec { x }
+    @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec { dy }
+}
+
+struct ReLU: ActivationFunction {
+    @inline(__always) func forward(_ x: Vec) -> Vec { x.replacing(with: 0, where: x .< 0) }
+    @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec { dy.replacing(with: 0, where: x .<= 0) }
+}
+
+struct ReLU6: ActivationFunction {
+    @inline(__always) func forward(_ x: Vec) -> Vec { x.clamp(0, 6) }
+    @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec { dy.replacing(with: 0, where: (x .<= 0) .| (x .>= 6)) }
+}
+
+struct SiLU: ActivationFunction {
+    @inline(__always) func forward(_ x: Vec) -> Vec { x * SIMDMath.sigmoid(x) }
+    @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec {
+        let s = SIMDMath.sigmoid(x)
+        return dy * s * (1 + x * (1 - s))
     }
+}
+
+struct Sigmoid: ActivationFunction {
+    @inline(__always) func forward(_ x: Vec) -> Vec { SIMDMath.sigmoid(x) }
+    @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec {
+        let s = SIMDMath.sigmoid(x)
+        return dy * s * (1 - s)
+    }
+}
+
+struct HardSigmoid: ActivationFunction {
+    @inline(__always) func forward(_ x: Vec) -> Vec { (x + 3).clamp(0, 6) / 6 }
+    @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec { (dy / 6).replacing(with: 0, where: (x .<= -3) .| (x .>= 3)) }
+}
+
+struct HardSwish: ActivationFunction {
+    @inline(__always) func forward(_ x: Vec) -> Vec { x * (x + 3).clamp(0, 6) / 6 }
+    @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec {
+        (dy * (x / 3 + 0.5)).replacing(with: 0, where: x .< -3).replacing(with: dy, where: x .> 3)
+    }
+}
+
+struct LeakyReLU: ActivationFunction {
+    var slope: Float
+    @inline(__always) func forward(_ x: Vec) -> Vec { x.replacing(with: x * slope, where: x .< 0) }
+    @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec { dy.replacing(with: dy * slope, where: x .<= 0) }
 }
 
 /// y = f(x) elementwise, any shape.
 public func activation(_ x: Tensor, _ kind: Activation) -> Tensor {
+    switch kind {
+    case .identity: return activation(x, Identity())
+    case .relu: return activation(x, ReLU())
+    case .relu6: return activation(x, ReLU6())
+    case .silu: return activation(x, SiLU())
+    case .sigmoid: return activation(x, Sigmoid())
+    case .hardsigmoid: return activation(x, HardSigmoid())
+    case .hardswish: return activation(x, HardSwish())
+    case .leakyRelu(let slope): return activation(x, LeakyReLU(slope: slope))
+    }
+}
+
+func activation<F: ActivationFunction>(_ x: Tensor, _ f: F) -> Tensor {
     let y = Tensor(uninitialized: x.shape)
-    mapElements(x.data, y.data, x.count) { kind.forward($0) }
+    mapElements(x.data, y.data, x.count, Forward(f: f))
     if Autograd.needsGrad(x) {
         Autograd.record([y]) {
             guard let dy = y.grad else { return }
             let (dx, accumulate) = x.gradTarget()
-            zipElements(x.data, dy.data, into: dx, accumulate: accumulate, x.count) { kind.backward($0, $1) }
+            zipElements(x.data, dy.data, into: dx, accumulate: accumulate, x.count, Backward(f: f))
         }
     }
     return y
 }
 
-public func relu(_ x: Tensor) -> Tensor { activation(x, .relu) }
-public func relu6(_ x: Tensor) -> Tensor { activation(x, .relu6) }
-public func silu(_ x: Tensor) -> Tensor { activation(x, .silu) }
-public func sigmoid(_ x: Tensor) -> Tensor { activation(x, .sigmoid) }
-public func hardsigmoid(_ x: Tensor) -> Tensor { activation(x, .hardsigmoid) }
-public func hardswish(_ x: Tensor) -> Tensor { activation(x, .hardswish) }
-public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor { activation(x, .leakyRelu(slope: slope)) }
+private struct Forward<F: ActivationFunction>: VectorMap {
+    let f: F
+    @inline(__always) func callAsFunction(_ x: Vec) -> Vec { f.forward(x) }
+}
+
+private struct Backward<F: ActivationFunction>: VectorZip {
+    let f: F
+    @inline(__always) func callAsFunction(_ x: Vec, _ dy: Vec) -> Vec { f.backward(x, dy) }
+}
+
+public func relu(_ x: Tensor) -> Tensor { activation(x, ReLU()) }
+public func relu6(_ x: Tensor) -> Tensor { activation(x, ReLU6()) }
+public func silu(_ x: Tensor) -> Tensor { activation(x, SiLU()) }
+public func sigmoid(_ x: Tensor) -> Tensor { activation(x, Sigmoid()) }
+public func hardsigmoid(_ x: Tensor) -> Tensor { activation(x, HardSigmoid()) }
+public func hardswish(_ x: Tensor) -> Tensor { activation(x, HardSwish()) }
+public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor { activation(x, LeakyReLU(slope: slope)) }

@@ -35,7 +35,7 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor, bias: Tensor, runningMean: 
             let scale = weight.data[ch] * invStd[ch], shift = bias.data[ch] - mean[ch] * scale
             for img in 0..<n {
                 let offset = (img * c + ch) * plane
-                mapElements(x.data + offset, y.data + offset, plane) { $0 * scale + shift }
+                mapElements(x.data + offset, y.data + offset, plane, Affine(scale: scale, shift: shift))
             }
         }
     }
@@ -80,9 +80,8 @@ private func batchNorm2dBackward(_ x: Tensor, _ dy: Tensor, _ weight: Tensor, _ 
             let k = training ? -gs * Float(sumDy) / count - b * m : 0
             for img in 0..<n {
                 let offset = (img * c + ch) * plane
-                zipElements(dy.data + offset, x.data + offset, into: dxp + offset, accumulate: accumulate, plane) {
-                    a * $0 + b * $1 + k
-                }
+                zipElements(dy.data + offset, x.data + offset, into: dxp + offset, accumulate: accumulate, plane,
+                            LinearCombination(p: a, q: b, k: k))
             }
         }
     }

@@ -8,7 +8,7 @@ public func reshape(_ x: Tensor, _ shape: Shape) -> Tensor {
         Autograd.record([y]) {
             guard let dy = y.grad else { return }
             let (dx, accumulate) = x.gradTarget()
-            zipElements(dy.data, dy.data, into: dx, accumulate: accumulate, x.count) { g, _ in g }
+            zipElements(dy.data, dy.data, into: dx, accumulate: accumulate, x.count, ScaledFirst())
         }
     }
     return y

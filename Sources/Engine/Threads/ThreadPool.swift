@@ -21,30 +21,94 @@ public final class ThreadPool: @unchecked Sendable {
     }
 
     public let threadCount: Int
-
-    private typealias Job = (_ thread: Int) -> Void
-    private var job: Job?
-    private let generation = Atomic<Int>(0)
-    private let pending = Atomic<Int>(0)
-    private var mutex = pthread_mutex_t()
-    private var wake = pthread_cond_t()
-    private var sleepers = 0
-    private var stopping = false
-    /// Held by the thread driving a parallel region; others run their regions inline.
-    private let busy = Atomic<Bool>(false)
+    private let core: Core
     private var workers: [pthread_t] = []
+
+    /// The state the workers share with the driving thread; workers keep it alive.
+    private final class Core: @unchecked Sendable {
+        typealias Job = (_ thread: Int) -> Void
+        var job: Job?
+        let generation = Atomic<Int>(0)
+        let pending = Atomic<Int>(0)
+        /// Held by the thread driving a parallel region; others run their regions inline.
+        let busy = Atomic<Bool>(false)
+        var mutex = pthread_mutex_t()
+        var wake = pthread_cond_t()
+        var sleepers = 0
+        var stopping = false
+
+        init() {
+            pthread_mutex_init(&mutex, nil)
+            pthread_cond_init(&wake, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(&wake)
+            pthread_mutex_destroy(&mutex)
+        }
+
+        func workerLoop(index: Int) {
+            var seen = 0
+            while true {
+                var spins = 0
+                while generation.load(ordering: .acquiring) == seen {
+                    spins += 1
+                    if spins < 20_000 { continue }
+                    pthread_mutex_lock(&mutex)
+                    sleepers += 1
+                    while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(&wake, &mutex) }
+                    sleepers -= 1
+                    pthread_mutex_unlock(&mutex)
+                }
+                seen = generation.load(ordering: .acquiring)
+                if stopping { return }
+                job?(index)
+                pending.subtract(1, ordering: .releasing)
+            }
+        }
+
+        /// Publishes `body` to the workers, runs part 0 here and waits for the rest.
+        func run(workers: Int, _ body: @escaping Job) {
+            job = body
+            pending.store(workers, ordering: .relaxed)
+            pthread_mutex_lock(&mutex)
+            generation.add(1, ordering: .releasing)
+            if sleepers > 0 { pthread_cond_broadcast(&wake) }
+            pthread_mutex_unlock(&mutex)
+            body(0)
+            var spins = 0
+            while pending.load(ordering: .acquiring) != 0 {
+                spins += 1
+                if spins > 1000 { sched_yield() }
+            }
+            job = nil
+        }
+
+        func stop() {
+            pthread_mutex_lock(&mutex)
+            stopping = true
+            generation.add(1, ordering: .releasing)
+            pthread_cond_broadcast(&wake)
+            pthread_mutex_unlock(&mutex)
+        }
+    }
+
+    private final class WorkerContext {
+        let core: Core
+        let index: Int
+        init(core: Core, index: Int) { self.core = core; self.index = index }
+    }
 
     init(threads: Int) {
         threadCount = threads
+        core = Core()
         BLAS.threadCount = 1
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&wake, nil)
         for index in 1..<max(threads, 1) {
-            let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index)).toOpaque()
+            let context = Unmanaged.passRetained(WorkerContext(core: core, index: index)).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { raw in
                 let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
-                context.pool.workerLoop(index: context.index)
+                context.core.workerLoop(index: context.index)
                 return nil
             }, context)
             precondition(status == 0, "ThreadPool: pthread_create failed (\(status))")
@@ -53,18 +117,8 @@ public final class ThreadPool: @unchecked Sendable {
     }
 
     deinit {
-        pthread_mutex_lock(&mutex)
-        stopping = true
-        generation.add(1, ordering: .releasing)
-        pthread_cond_broadcast(&wake)
-        pthread_mutex_unlock(&mutex)
+        core.stop()
         for thread in workers { pthread_join(thread, nil) }
-    }
-
-    private final class WorkerContext {
-        unowned let pool: ThreadPool
-        let index: Int
-        init(pool: ThreadPool, index: Int) { self.pool = pool; self.index = index }
     }
 
     /// Splits `0..<count` into one contiguous range per thread and runs `body(range)` on each.
@@ -79,13 +133,13 @@ public final class ThreadPool: @unchecked Sendable {
     public func parallelForThread(_ count: Int, _ body: (_ thread: Int, Range<Int>) -> Void) {
         guard count > 0 else { return }
         let threads = min(threadCount, count)
-        if threads == 1 || !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+        if threads == 1 || !core.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
             for thread in 0..<threads { body(thread, Self.chunk(thread, of: threads, count: count)) }
             return
         }
-        defer { busy.store(false, ordering: .releasing) }
+        defer { core.busy.store(false, ordering: .releasing) }
         withoutActuallyEscaping(body) { body in
-            run { thread in
+            core.run(workers: threadCount - 1) { thread in
                 guard thread < threads else { return }
                 body(thread, Self.chunk(thread, of: threads, count: count))
             }
@@ -96,41 +150,5 @@ public final class ThreadPool: @unchecked Sendable {
     @inline(__always)
     public static func chunk(_ thread: Int, of threads: Int, count: Int) -> Range<Int> {
         (thread * count / threads)..<((thread + 1) * count / threads)
-    }
-
-    private func run(_ body: @escaping Job) {
-        job = body
-        pending.store(threadCount - 1, ordering: .relaxed)
-        pthread_mutex_lock(&mutex)
-        generation.add(1, ordering: .releasing)
-        if sleepers > 0 { pthread_cond_broadcast(&wake) }
-        pthread_mutex_unlock(&mutex)
-        body(0)
-        var spins = 0
-        while pending.load(ordering: .acquiring) != 0 {
-            spins += 1
-            if spins > 1000 { sched_yield() }
-        }
-        job = nil
-    }
-
-    private func workerLoop(index: Int) {
-        var seen = 0
-        while true {
-            var spins = 0
-            while generation.load(ordering: .acquiring) == seen {
-                spins += 1
-                if spins < 20_000 { continue }
-                pthread_mutex_lock(&mutex)
-                sleepers += 1
-                while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(&wake, &mutex) }
-                sleepers -= 1
-                pthread_mutex_unlock(&mutex)
-            }
-            seen = generation.load(ordering: .acquiring)
-            if stopping { return }
-            job?(index)
-            pending.subtract(1, ordering: .releasing)
-        }
     }
 }

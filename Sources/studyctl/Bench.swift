@@ -1,0 +1,123 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+extension StudyCtl {
+    /// `studyctl bench --ops`: times the engine's op families on YOLOv5n shapes.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time the engine's op families on YOLOv5n shapes (160 px, batch 16).",
+            discussion: """
+                Times forward and forward+backward of each op family (3×3 and 1×1 convolutions, \
+                depthwise 3×3 and 5×5 at stride 1 and 2, batch norm, SiLU) and prints medians in \
+                milliseconds with the convolutions' GFLOP/s. bench/compare_ops.sh runs the same \
+                shapes through PyTorch in the same session and prints the ratios.
+
+                Model benchmarks (--model) arrive with the model zoo (issue #4); today --ops is \
+                the benchmark there is.
+                """
+        )
+
+        @Flag(help: "Benchmark the op families.")
+        var ops = false
+
+        @Option(help: "Threads to use (default: all cores).")
+        var threads: Int = ThreadPool.defaultThreadCount
+
+        @Option(help: "Timed repetitions per op (the median is reported).")
+        var iterations: Int = 20
+
+        @Flag(help: "Print JSON instead of a table.")
+        var json = false
+
+        func validate() throws {
+            guard ops else { throw ValidationError("choose a benchmark: --ops (model benchmarks arrive with the zoo, issue #4)") }
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
+        }
+
+        func run() throws {
+            ThreadPool.configure(threads: threads)
+            let results = OpBenchmark.all.map { $0.measure(iterations: iterations) }
+            if json {
+                let rows = results.map { r in
+                    "    {\"name\": \"\(r.name)\", \"forward_ms\": \(r.forwardMs), \"forward_backward_ms\": \(r.forwardBackwardMs), \"gflop_forward\": \(r.gflopForward)}"
+                }
+                print("{\n  \"engine\": \"studyctl\", \"threads\": \(threads),\n  \"ops\": [\n\(rows.joined(separator: ",\n"))\n  ]\n}")
+                return
+            }
+            print("threads \(threads), median of \(iterations)")
+            print("op".padding(toLength: 34, withPad: " ", startingAt: 0) + "   fwd ms  fwd+bwd ms  fwd GFLOP/s")
+            for r in results {
+                let rate = r.gflopForward > 0 ? String(format: "%11.1f", r.gflopForward / (r.forwardMs / 1000)) : "           "
+                print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                      + String(format: "%9.2f %11.2f ", r.forwardMs, r.forwardBackwardMs) + rate)
+            }
+        }
+    }
+}
+
+/// One op on one shape, timed forward and forward+backward.
+struct OpBenchmark {
+    var name: String
+    var inputShape: Shape
+    var parameterShapes: [Shape]
+    /// Forward FLOPs (2 × multiply-adds) for convolutions, 0 for memory-bound ops.
+    var gflopForward: Double
+    var forward: (Tensor, [Tensor]) -> Tensor
+
+    struct Result { var name: String; var forwardMs: Double; var forwardBackwardMs: Double; var gflopForward: Double }
+
+    /// The shapes of issue #3: YOLOv5n at 160 px, batch 16.
+    static var all: [OpBenchmark] { [
+        conv("conv3x3 16->32 80x80 s2", x: [16, 16, 80, 80], o: 32, k: 3, stride: 2, groups: 1),
+        conv("conv1x1 64->64 20x20", x: [16, 64, 20, 20], o: 64, k: 1, stride: 1, groups: 1),
+        conv("dw3x3 64 40x40 s1", x: [16, 64, 40, 40], o: 64, k: 3, stride: 1, groups: 64),
+        conv("dw3x3 64 40x40 s2", x: [16, 64, 40, 40], o: 64, k: 3, stride: 2, groups: 64),
+        conv("dw5x5 64 40x40 s1", x: [16, 64, 40, 40], o: 64, k: 5, stride: 1, groups: 64),
+        conv("dw5x5 64 40x40 s2", x: [16, 64, 40, 40], o: 64, k: 5, stride: 2, groups: 64),
+        OpBenchmark(name: "batchnorm 32x80x80", inputShape: [16, 32, 80, 80], parameterShapes: [[32], [32]],
+                    gflopForward: 0) { x, p in
+            batchNorm2d(x, weight: p[0], bias: p[1], runningMean: Tensor(zeros: [32]),
+                        runningVar: Tensor(repeating: 1, shape: [32]), training: true, momentum: 0.03, eps: 1e-3)
+        },
+        OpBenchmark(name: "silu 32x80x80", inputShape: [16, 32, 80, 80], parameterShapes: [], gflopForward: 0) { x, _ in
+            silu(x)
+        },
+    ] }
+
+    static func conv(_ name: String, x: Shape, o: Int, k: Int, stride: Int, groups: Int) -> OpBenchmark {
+        let c = x[1], pad = k / 2
+        let oh = (x[2] + 2 * pad - k) / stride + 1, ow = (x[3] + 2 * pad - k) / stride + 1
+        let flops = 2.0 * Double(x[0] * o * oh * ow * (c / groups) * k * k) / 1e9
+        return OpBenchmark(name: name, inputShape: x, parameterShapes: [[o, c / groups, k, k]], gflopForward: flops) { x, p in
+            conv2d(x, p[0], stride: stride, padding: pad, groups: groups)
+        }
+    }
+
+    func measure(iterations: Int) -> Result {
+        var rng = Philox(seed: 0)
+        let x = Tensor(rng.uniform(inputShape.count, low: -1, high: 1), shape: inputShape, requiresGrad: true)
+        let params = parameterShapes.map { Tensor(rng.uniform($0.count, low: -0.1, high: 0.1), shape: $0, requiresGrad: true) }
+        func time(_ body: () -> Void) -> Double {
+            for _ in 0..<3 { body() }
+            var samples: [Double] = []
+            for _ in 0..<iterations {
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            return samples.sorted()[samples.count / 2]
+        }
+        let forwardMs = time { Autograd.withoutGrad { _ = forward(x, params) } }
+        var gradient: Tensor?
+        let forwardBackwardMs = time {
+            x.grad = nil
+            for p in params { p.grad = nil }
+            let y = forward(x, params)
+            if gradient == nil { gradient = Tensor(repeating: 1, shape: y.shape) }
+            y.backward(gradient: gradient!)
+        }
+        return Result(name: name, forwardMs: forwardMs, forwardBackwardMs: forwardBackwardMs, gflopForward: gflopForward)
+    }
+}
