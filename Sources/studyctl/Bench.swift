@@ -21,8 +21,7 @@ extension StudyCtl {
         @Flag(help: "Benchmark the op families.")
         var ops = false
 
-        @Option(help: "Threads to use (default: all cores).")
-        var threads: Int = ThreadPool.defaultThreadCount
+        @OptionGroup var threading: ThreadsOption
 
         @Option(help: "Timed repetitions per op (the median is reported).")
         var iterations: Int = 20
@@ -32,12 +31,12 @@ extension StudyCtl {
 
         func validate() throws {
             guard ops else { throw ValidationError("choose a benchmark: --ops (model benchmarks arrive with the zoo, issue #4)") }
-            guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
             guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         }
 
         func run() throws {
-            ThreadPool.configure(threads: threads)
+            threading.apply()
+            let threads = threading.threads
             let results = OpBenchmark.all.map { $0.measure(iterations: iterations) }
             if json {
                 let rows = results.map { r in

@@ -37,6 +37,10 @@ public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil,
     return y
 }
 
+/// How many blocks of images the weight gradient of a GEMM convolution is summed in: fixed, so
+/// that 1 and 2 threads give bit-identical results (4 blocks keep 2 threads busy at batch 8+).
+let weightGradientBlocks = 4
+
 /// Sums dy [N, O, P] over N and P into the bias gradient [O], one channel per task.
 func biasBackward(_ dy: Tensor, _ bias: Tensor) {
     let (n, o) = (dy.shape[0], dy.shape[1])
@@ -127,40 +131,42 @@ enum GroupedGEMMConv {
         let (n, c, o) = (x.shape[0], x.shape[1], w.shape[0])
         let (og, rows, cols) = (o / groups, g.columnRows, g.outPlane)
         let inImage = c * g.height * g.width, outImage = o * cols, inGroup = g.channels * g.height * g.width
-        let threads = min(ThreadPool.shared.threadCount, n)
+        // The images are cut into a fixed number of blocks, whatever the thread count; each block
+        // sums its weight gradient into its own slice, and the slices are added in block order.
+        // So the result is the same run after run and with 1 or 2 threads.
+        let blocks = min(n, weightGradientBlocks)
         let dx = x.requiresGrad ? x.gradTarget() : nil
-        // Each thread sums its images' weight gradients into its own slice; slices are added in
-        // thread order afterwards, so the result is the same run after run.
-        let partials = w.requiresGrad ? Storage(count: threads * w.count) : nil
-        ThreadPool.shared.parallelForThread(n) { thread, images in
+        let partials = w.requiresGrad ? Storage(count: blocks * w.count) : nil
+        ThreadPool.shared.parallelFor(blocks) { range in
             let col = g.isPointwise ? nil : Scratch.buffer(0, count: rows * cols)
             let dcol = g.isPointwise ? nil : Scratch.buffer(1, count: rows * cols)
-            let dwPart = partials.map { $0.pointer + thread * w.count }
-            var first = true
-            for img in images {
-                for group in 0..<groups {
-                    let xg = x.data + img * inImage + group * inGroup
-                    let dyg = dy.data + img * outImage + group * og * cols
-                    let wg = w.data + group * og * rows
-                    if let dwPart {
-                        if let col { im2col(xg, g, col) }
-                        BLAS.sgemm(transB: true, m: og, n: rows, k: cols, a: dyg, lda: cols, b: col ?? xg, ldb: cols,
-                                   beta: first ? 0 : 1, c: dwPart + group * og * rows, ldc: rows)
-                    }
-                    if let (dxp, accumulate) = dx {
-                        let dxg = dxp + img * inImage + group * inGroup
-                        if let dcol {
-                            BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
-                                       c: dcol, ldc: cols)
-                            if !accumulate { dxg.update(repeating: 0, count: inGroup) }
-                            col2im(dcol, g, dxg)
-                        } else {
-                            BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
-                                       beta: accumulate ? 1 : 0, c: dxg, ldc: cols)
+            for block in range {
+                let dwPart = partials.map { $0.pointer + block * w.count }
+                for img in ThreadPool.chunk(block, of: blocks, count: n) {
+                    let first = img == ThreadPool.chunk(block, of: blocks, count: n).lowerBound
+                    for group in 0..<groups {
+                        let xg = x.data + img * inImage + group * inGroup
+                        let dyg = dy.data + img * outImage + group * og * cols
+                        let wg = w.data + group * og * rows
+                        if let dwPart {
+                            if let col { im2col(xg, g, col) }
+                            BLAS.sgemm(transB: true, m: og, n: rows, k: cols, a: dyg, lda: cols, b: col ?? xg, ldb: cols,
+                                       beta: first ? 0 : 1, c: dwPart + group * og * rows, ldc: rows)
+                        }
+                        if let (dxp, accumulate) = dx {
+                            let dxg = dxp + img * inImage + group * inGroup
+                            if let dcol {
+                                BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
+                                           c: dcol, ldc: cols)
+                                if !accumulate { dxg.update(repeating: 0, count: inGroup) }
+                                col2im(dcol, g, dxg)
+                            } else {
+                                BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
+                                           beta: accumulate ? 1 : 0, c: dxg, ldc: cols)
+                            }
                         }
                     }
                 }
-                first = false
             }
         }
         if let partials {
@@ -169,7 +175,7 @@ enum GroupedGEMMConv {
             parallelElements(count) { range in
                 for i in range {
                     var sum: Float = accumulate ? dw[i] : 0
-                    for t in 0..<threads { sum += partials.pointer[t * count + i] }
+                    for b in 0..<blocks { sum += partials.pointer[b * count + i] }
                     dw[i] = sum
                 }
             }

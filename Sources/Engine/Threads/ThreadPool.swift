@@ -7,17 +7,36 @@ import Synchronization
 /// write disjoint outputs per task, so results never depend on scheduling. OpenBLAS is kept to
 /// one thread and called from inside these tasks, so the two never oversubscribe the cores.
 public final class ThreadPool: @unchecked Sendable {
-    /// The pool every kernel uses; replace it with `ThreadPool.configure(threads:)`.
-    nonisolated(unsafe) public private(set) static var shared = ThreadPool(threads: defaultThreadCount)
+    /// The pool the kernels on this thread use: the one `using(_:_:)` set, or the process default.
+    public static var shared: ThreadPool {
+        if let raw = pthread_getspecific(overrideKey) { return Unmanaged<ThreadPool>.fromOpaque(raw).takeUnretainedValue() }
+        return processDefault
+    }
+
+    nonisolated(unsafe) private static var processDefault = ThreadPool(threads: defaultThreadCount)
+    nonisolated(unsafe) private static let overrideKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// Runs `body` with every kernel it calls on this thread using `pool`.
+    public static func using<T>(_ pool: ThreadPool, _ body: () throws -> T) rethrows -> T {
+        let saved = pthread_getspecific(overrideKey)
+        pthread_setspecific(overrideKey, Unmanaged.passUnretained(pool).toOpaque())
+        defer { pthread_setspecific(overrideKey, saved) }
+        return try withExtendedLifetime(pool) { try body() }
+    }
 
     /// All online cores.
     public static var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-    /// Sets the number of threads every kernel uses (1 runs everything on the calling thread).
+    /// Sets the number of threads the kernels use by default (1 runs everything on the calling
+    /// thread). Call it once at start-up, before any other thread runs kernels.
     public static func configure(threads: Int) {
         precondition(threads >= 1, "ThreadPool: threads must be at least 1, got \(threads)")
         BLAS.threadCount = 1
-        if threads != shared.threadCount { shared = ThreadPool(threads: threads) }
+        if threads != processDefault.threadCount { processDefault = ThreadPool(threads: threads) }
     }
 
     public let threadCount: Int
@@ -99,7 +118,9 @@ public final class ThreadPool: @unchecked Sendable {
         init(core: Core, index: Int) { self.core = core; self.index = index }
     }
 
-    init(threads: Int) {
+    /// A pool of `threads` threads (the caller is one of them).
+    public init(threads: Int) {
+        precondition(threads >= 1, "ThreadPool: threads must be at least 1, got \(threads)")
         threadCount = threads
         core = Core()
         BLAS.threadCount = 1
