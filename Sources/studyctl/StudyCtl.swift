@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Results
 
 /// The `studyctl` command line: one subcommand per file, beside this one.
@@ -18,4 +19,19 @@ struct StudyCtl: ParsableCommand {
         version: CodeVersion.string,
         subcommands: [Doctor.self, Bench.self]
     )
+
+    /// Runs the command, mapping every usage error (unknown option, invalid value) to exit code 2:
+    /// studyctl's code for bad input (argument-parser's own is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

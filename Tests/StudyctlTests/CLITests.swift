@@ -51,7 +51,13 @@ struct CLITests {
 
     @Test func unknownSubcommandIsBadInput() throws {
         let (status, output) = try studyctl("frobnicate")
-        #expect(status != 0)
+        #expect(status == 2)
         #expect(output.contains("frobnicate"))
+    }
+
+    @Test func invalidOptionValueIsBadInput() throws {
+        let (status, output) = try studyctl("bench", "--ops", "--threads", "0")
+        #expect(status == 2)
+        #expect(output.contains("--threads must be at least 1"))
     }
 }
