@@ -61,15 +61,21 @@ func biasBackward(_ dy: Tensor, _ bias: Tensor) {
 }
 
 /// The depthwise path: one task per (image, channel) plane, weights reduced per channel.
+/// `DepthwiseSIMD` runs dilation 1 at stride 1 or 2; `DepthwiseKernel` (scalar) the rest.
 enum DepthwiseConv {
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _ y: Tensor) {
         let (n, c) = (x.shape[0], x.shape[1])
         let (inPlane, outPlane, taps) = (g.height * g.width, g.outPlane, g.kernelH * g.kernelW)
+        let simd = DepthwiseSIMD.supports(g)
         ThreadPool.shared.parallelFor(n * c) { planes in
+            let padded = simd ? PaddedPlane(g, base: Scratch.buffer(0, count: DepthwiseSIMD.scratch(g).plane)) : nil
             for p in planes {
-                let ch = p % c
-                DepthwiseKernel.forward(x.data + p * inPlane, w.data + ch * taps, bias: bias?.data[ch] ?? 0,
-                                        g, y.data + p * outPlane)
+                let ch = p % c, b = bias?.data[ch] ?? 0
+                if let padded {
+                    DepthwiseSIMD.forward(x.data + p * inPlane, w.data + ch * taps, bias: b, g, y.data + p * outPlane, plane: padded)
+                } else {
+                    DepthwiseKernel.forward(x.data + p * inPlane, w.data + ch * taps, bias: b, g, y.data + p * outPlane)
+                }
             }
         }
     }
@@ -77,22 +83,42 @@ enum DepthwiseConv {
     static func backward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _ dy: Tensor) {
         let (n, c) = (x.shape[0], x.shape[1])
         let (inPlane, outPlane, taps) = (g.height * g.width, g.outPlane, g.kernelH * g.kernelW)
+        let simd = DepthwiseSIMD.supports(g)
+        let sizes = DepthwiseSIMD.scratch(g)
         if x.requiresGrad {
             let (dx, accumulate) = x.gradTarget()
+            let transposed = DepthwiseSIMD.transposedGeometry(g)
+            let planeGeometry = transposed ?? g
+            let planeSize = max(sizes.plane, PaddedPlane.floats(planeGeometry))
             ThreadPool.shared.parallelFor(n * c) { planes in
+                let padded = simd ? PaddedPlane(planeGeometry, base: Scratch.buffer(0, count: planeSize)) : nil
+                let rows = simd ? Scratch.buffer(1, count: sizes.dy) : nil
                 for p in planes {
-                    if !accumulate { (dx + p * inPlane).update(repeating: 0, count: inPlane) }
-                    DepthwiseKernel.backwardInput(dy.data + p * outPlane, w.data + (p % c) * taps, g, dx + p * inPlane)
+                    let grad = dy.data + p * outPlane, weight = w.data + (p % c) * taps, target = dx + p * inPlane
+                    if let padded, let rows {
+                        DepthwiseSIMD.backwardInput(grad, weight, g, target, accumulate: accumulate, transposed: transposed,
+                                                    plane: padded, dyRows: rows)
+                    } else {
+                        if !accumulate { target.update(repeating: 0, count: inPlane) }
+                        DepthwiseKernel.backwardInput(grad, weight, g, target)
+                    }
                 }
             }
         }
         if w.requiresGrad {
             let dw = w.zeroedGradTarget()
             ThreadPool.shared.parallelFor(c) { channels in
+                let padded = simd ? PaddedPlane(g, base: Scratch.buffer(0, count: sizes.plane)) : nil
+                let rows = simd ? Scratch.buffer(1, count: sizes.dy) : nil
                 for ch in channels {
                     for img in 0..<n {
                         let p = img * c + ch
-                        DepthwiseKernel.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps)
+                        if let padded, let rows {
+                            DepthwiseSIMD.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps,
+                                                         plane: padded, dyRows: rows)
+                        } else {
+                            DepthwiseKernel.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps)
+                        }
                     }
                 }
             }
