@@ -133,12 +133,14 @@ enum GroupedGEMMConv {
         let (n, c, o) = (x.shape[0], x.shape[1], w.shape[0])
         let (og, rows, cols) = (o / groups, g.columnRows, g.outPlane)
         let inImage = c * g.height * g.width, outImage = o * cols
+        let padded = DepthwiseSIMD.supports(g) && !g.isPointwise
         ThreadPool.shared.parallelFor(n) { images in
             let col = g.isPointwise ? nil : Scratch.buffer(0, count: rows * cols)
+            let plane = padded ? PaddedPlane(g, base: Scratch.buffer(2, count: PaddedPlane.floats(g))) : nil
             for img in images {
                 for group in 0..<groups {
                     let xg = x.data + img * inImage + group * g.channels * g.height * g.width
-                    if let col { im2col(xg, g, col) }
+                    if let col { if let plane { im2col(xg, g, col, plane: plane) } else { im2col(xg, g, col) } }
                     BLAS.sgemm(m: og, n: cols, k: rows, a: w.data + group * og * rows, lda: rows,
                                b: col ?? xg, ldb: cols, c: y.data + img * outImage + group * og * cols, ldc: cols)
                 }
@@ -163,9 +165,11 @@ enum GroupedGEMMConv {
         let blocks = min(n, weightGradientBlocks)
         let dx = x.requiresGrad ? x.gradTarget() : nil
         let partials = w.requiresGrad ? Storage(count: blocks * w.count) : nil
+        let padded = DepthwiseSIMD.supports(g) && !g.isPointwise
         ThreadPool.shared.parallelFor(blocks) { range in
             let col = g.isPointwise ? nil : Scratch.buffer(0, count: rows * cols)
             let dcol = g.isPointwise ? nil : Scratch.buffer(1, count: rows * cols)
+            let plane = padded ? PaddedPlane(g, base: Scratch.buffer(2, count: PaddedPlane.floats(g))) : nil
             for block in range {
                 let dwPart = partials.map { $0.pointer + block * w.count }
                 for img in ThreadPool.chunk(block, of: blocks, count: n) {
@@ -175,7 +179,7 @@ enum GroupedGEMMConv {
                         let dyg = dy.data + img * outImage + group * og * cols
                         let wg = w.data + group * og * rows
                         if let dwPart {
-                            if let col { im2col(xg, g, col) }
+                            if let col { if let plane { im2col(xg, g, col, plane: plane) } else { im2col(xg, g, col) } }
                             BLAS.sgemm(transB: true, m: og, n: rows, k: cols, a: dyg, lda: cols, b: col ?? xg, ldb: cols,
                                        beta: first ? 0 : 1, c: dwPart + group * og * rows, ldc: rows)
                         }
@@ -184,8 +188,12 @@ enum GroupedGEMMConv {
                             if let dcol {
                                 BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
                                            c: dcol, ldc: cols)
-                                if !accumulate { dxg.update(repeating: 0, count: inGroup) }
-                                col2im(dcol, g, dxg)
+                                if let plane {
+                                    col2im(dcol, g, dxg, accumulate: accumulate, plane: plane)
+                                } else {
+                                    if !accumulate { dxg.update(repeating: 0, count: inGroup) }
+                                    col2im(dcol, g, dxg)
+                                }
                             } else {
                                 BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
                                            beta: accumulate ? 1 : 0, c: dxg, ldc: cols)
