@@ -5,6 +5,12 @@ public struct SafetensorsError: Error, CustomStringConvertible, Equatable {
         public let name: String
         public let found: Shape
         public let expected: Shape
+
+        public init(name: String, found: Shape, expected: Shape) {
+            self.name = name
+            self.found = found
+            self.expected = expected
+        }
     }
 
     public enum Problem: Equatable, Sendable {

@@ -154,7 +154,13 @@ struct SafetensorsHeader: Decodable {
         case .dataCorrupted(let context): return "not valid JSON (\(context.debugDescription))"
         case .keyNotFound(let key, let context): return "\(path(context)) lacks '\(key.stringValue)'"
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "\(path(context)) should be \(type)"
+            let expected = switch type {
+            case is String.Type: "a string"
+            case is Int.Type: "an integer"
+            case is [Int].Type: "a list of integers"
+            default: "an object"
+            }
+            return "\(path(context)) should be \(expected)"
         @unknown default: return "\(error)"
         }
     }
