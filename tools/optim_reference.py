@@ -37,7 +37,7 @@ def run(make):
         n = int(np.prod(shape))
         p, c, d = values(t, n)
         params.append(torch.tensor(p, dtype=torch.float32).reshape(shape).requires_grad_(False))
-        consts.append((torch.tensor(c, dtype=torch.float32).reshape(shape), torch.tensor(d, dtype=torch.float32).reshape(shape)))
+        consts.append([torch.tensor(x, dtype=torch.float32).reshape(shape) for x in (c, d)])
     opt = make([{"params": [params[i] for i in g], "weight_decay": DECAY[j]} for j, g in enumerate(GROUPS)])
     for k in range(STEPS):
         for j, group in enumerate(opt.param_groups):
@@ -55,8 +55,13 @@ def run(make):
 
 
 def swift(name, params):
-    rows = ",\n".join("        [" + ", ".join(np.format_float_scientific(np.float32(v), unique=True) for v in p.flatten().tolist()) + "]" for p in params)
-    print(f"    static let {name}: [[Float]] = [\n{rows},\n    ]")
+    """`params` as a Swift [[Float]] literal, six values a line."""
+    rows = []
+    for p in params:
+        text = [np.format_float_scientific(np.float32(v), unique=True) for v in p.flatten().tolist()]
+        lines = [", ".join(text[i : i + 6]) for i in range(0, len(text), 6)]
+        rows.append("        [\n            " + ",\n            ".join(lines) + ",\n        ],")
+    print(f"    static let {name}: [[Float]] = [\n" + "\n".join(rows) + "\n    ]")
 
 
 print(f"    // torch {torch.__version__}, tools/optim_reference.py")

@@ -77,7 +77,8 @@ def check(path):
     for name in sorted(set(got) & set(expected)):
         a, b = got[name], expected[name]
         if a.dtype != b.dtype or a.shape != b.shape or a.tobytes() != b.tobytes():
-            problems.append(f"{name}: got {a.dtype} {a.shape} {a.flatten()[:4]}, expected {b.dtype} {b.shape} {b.flatten()[:4]}")
+            got_text, want_text = (f"{x.dtype} {x.shape} {x.flatten()[:4]}" for x in (a, b))
+            problems.append(f"{name}: got {got_text}, expected {want_text}")
     if metadata != INTEROP_METADATA:
         problems.append(f"metadata {metadata} != {INTEROP_METADATA}")
     identical = Path(path).read_bytes() == save(expected, metadata=INTEROP_METADATA)

@@ -35,7 +35,9 @@ struct EMATests {
         var reference = model.map { $0.tensor.scalars.map(Double.init) }
         for step in 1...6 {
             let next = Self.model(UInt64(10 * step))
-            for (current, fresh) in zip(model, next) { current.tensor.data.update(from: fresh.tensor.data, count: fresh.tensor.count) }
+            for (current, fresh) in zip(model, next) {
+                current.tensor.data.update(from: fresh.tensor.data, count: fresh.tensor.count)
+            }
             let before = ema.states.map(\.tensor.scalars)
             ema.update(from: model)
             let d = 0.9999 * (1 - Foundation.exp(-Double(step) / 3))

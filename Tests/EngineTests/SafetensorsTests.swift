@@ -23,9 +23,14 @@ struct SafetensorsTests {
     }
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-tests-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// Tests/EngineTests/Fixtures/python_written.safetensors.
+    static func fixturePath() throws -> String {
+        try #require(Bundle.module.path(forResource: "python_written", ofType: "safetensors", inDirectory: "Fixtures"))
     }
 
     // $HOME/.venvs/anchor/bin/python -c "import numpy as np; from safetensors.numpy import save;
@@ -77,7 +82,7 @@ struct SafetensorsTests {
 
     // Written by tools/safetensors_interop.py fixture (safetensors.torch.save_file).
     @Test func readsTheFileWrittenByPython() throws {
-        let path = try #require(Bundle.module.path(forResource: "python_written", ofType: "safetensors", inDirectory: "Fixtures"))
+        let path = try Self.fixturePath()
         let file = try SafetensorsFile(path: path)
         #expect(file.metadata == ["format": "pt"])
         let expected: [String: (Shape, [Float])] = [
@@ -94,18 +99,24 @@ struct SafetensorsTests {
             #expect(tensor.scalars == values, "\(name)")
         }
         #expect(file.entries["half"]?.dtype == "F16")
-        #expect(throws: SafetensorsError(file: path, .unsupportedDType(tensor: "model.0.bn.num_batches_tracked", dtype: "I64"))) {
-            try file.tensor("model.0.bn.num_batches_tracked")
+        let counter = "model.0.bn.num_batches_tracked"
+        #expect(throws: SafetensorsError(file: path, .unsupportedDType(tensor: counter, dtype: "I64"))) {
+            try file.tensor(counter)
         }
     }
 
     @Test func loadIntoReportsEveryDifferenceAndCopiesNothing() throws {
-        let path = try #require(Bundle.module.path(forResource: "python_written", ofType: "safetensors", inDirectory: "Fixtures"))
+        let path = try Self.fixturePath()
         let weight = Tensor(zeros: [2, 1, 2, 2])
-        let targets = ["model.0.conv.weight": weight, "model.0.bn.bias": Tensor(zeros: [3]), "model.0.bn.weight": Tensor(zeros: [2])]
+        let targets = [
+            "model.0.conv.weight": weight,
+            "model.0.bn.bias": Tensor(zeros: [3]),
+            "model.0.bn.weight": Tensor(zeros: [2]),
+        ]
         let error = try #require(throws: SafetensorsError.self) { try SafetensorsFile(path: path).load(into: targets) }
         #expect(error.problem == .mismatch(
-            missing: ["model.0.bn.weight"], extra: ["bfloat", "double", "half", "model.0.bn.num_batches_tracked", "scalar"],
+            missing: ["model.0.bn.weight"],
+            extra: ["bfloat", "double", "half", "model.0.bn.num_batches_tracked", "scalar"],
             misshapen: [.init(name: "model.0.bn.bias", found: [2], expected: [3])]))
         #expect(error.description == "\(path): tensors do not match the expected ones: missing model.0.bn.weight; "
             + "unexpected bfloat, double, half, model.0.bn.num_batches_tracked, scalar; "
@@ -124,36 +135,44 @@ struct SafetensorsTests {
             == "f: tensors do not match the expected ones: missing t0, t1, t2, t3, t4, t5, t6, t7, t8, t9 and 3 more")
     }
 
+    static func zeros(_ count: Int) -> [UInt8] { Array(repeating: 0, count: count) }
     static let tensorA = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
     static let badFiles: [(String, [UInt8], String)] = [
         ("empty", [], "truncated: 0 bytes, shorter than the 8-byte header length"),
         ("short", [1, 2, 3, 4], "truncated: 4 bytes, shorter than the 8-byte header length"),
         ("header cut", file("{}", length: 100), "truncated: the header is 100 bytes but only 8 follow its length"),
-        ("huge length", file("{}", length: .max), "bad header: header length 18446744073709551615 is over the 100000000-byte limit"),
+        ("huge length", file("{}", length: .max),
+         "bad header: header length 18446744073709551615 is over the 100000000-byte limit"),
         ("not JSON", file("not json"), "bad header: not valid JSON"),
         ("array", file("[]"), "bad header: the top level should be an object"),
         ("no offsets", file(#"{"a":{"dtype":"F32","shape":[2]}}"#), "bad header: 'a' lacks 'data_offsets'"),
         ("metadata number", file(#"{"__metadata__":{"k":1}}"#), "bad header: '__metadata__' → 'k' should be a string"),
-        ("unknown dtype", file(#"{"a":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}}"#, data: .init(repeating: 0, count: 8)),
+        ("unknown dtype", file(#"{"a":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}}"#, data: zeros(8)),
          "bad header: tensor 'a' has unknown dtype 'Q7'"),
-        ("negative dim", file(#"{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#), "bad header: tensor 'a' has a negative dimension"),
+        ("negative dim", file(#"{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#),
+         "bad header: tensor 'a' has a negative dimension"),
         ("overflow", file(#"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,8]}}"#),
          "bad header: tensor 'a' has a shape too large"),
         ("wrong size", file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
          "bad data_offsets: tensor 'a' spans 4 bytes at [0, 4], but F32 [2] needs 8"),
-        ("reversed", file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#), "bad data_offsets: tensor 'a' has data_offsets [8, 0]"),
-        ("gap", file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: .init(repeating: 0, count: 12)),
+        ("reversed", file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#),
+         "bad data_offsets: tensor 'a' has data_offsets [8, 0]"),
+        ("gap", file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: zeros(12)),
          "bad data_offsets: tensor 'a' starts at data byte 4, expected 0"),
-        ("data cut", file(tensorA, data: [0, 0, 0, 0, 0]), "truncated: the tensors need 8 bytes of data but 5 follow the header"),
-        ("trailing data", file(tensorA, data: .init(repeating: 0, count: 10)),
+        ("data cut", file(tensorA, data: zeros(5)),
+         "truncated: the tensors need 8 bytes of data but 5 follow the header"),
+        ("trailing data", file(tensorA, data: zeros(10)),
          "bad data_offsets: the tensors cover 8 bytes of data but 10 follow the header"),
     ]
 
     @Test(arguments: badFiles.indices)
     func badFilesThrowErrorsNamingFileAndProblem(index: Int) {
         let (label, bytes, message) = Self.badFiles[index]
-        let error = #expect(throws: SafetensorsError.self, "\(label)") { try SafetensorsFile(bytes: bytes, source: "bad.safetensors") }
-        #expect(error?.description.hasPrefix("bad.safetensors: " + message) == true, "\(label): \(error?.description ?? "")")
+        let error = #expect(throws: SafetensorsError.self, "\(label)") {
+            try SafetensorsFile(bytes: bytes, source: "bad.safetensors")
+        }
+        let description = error?.description ?? ""
+        #expect(description.hasPrefix("bad.safetensors: " + message), "\(label): \(description)")
     }
 
     @Test func everyTruncationAndByteFlipThrowsInsteadOfTrapping() throws {
@@ -174,7 +193,9 @@ struct SafetensorsTests {
         let missing = "/nonexistent-\(UUID().uuidString)/w.safetensors"
         let read = #expect(throws: SafetensorsError.self) { try SafetensorsFile(path: missing) }
         #expect(read?.description == "\(missing): cannot read the file: open \(missing): No such file or directory")
-        let written = #expect(throws: SafetensorsError.self) { try Safetensors.write(["a": Tensor([1], shape: [1])], to: missing) }
+        let written = #expect(throws: SafetensorsError.self) {
+            try Safetensors.write(["a": Tensor([1], shape: [1])], to: missing)
+        }
         #expect(written?.description.hasPrefix("\(missing): cannot write: open \(missing).tmp-") == true)
         #expect(throws: SafetensorsError(file: "<memory>", .invalidName("__metadata__"))) {
             try Safetensors.encode(["__metadata__": Tensor([1], shape: [1])])

@@ -57,9 +57,10 @@ public struct SafetensorsFile {
     public func load(into targets: [String: Tensor]) throws(SafetensorsError) {
         let missing = targets.keys.filter { entries[$0] == nil }.sorted()
         let extra = entries.keys.filter { targets[$0] == nil }.sorted()
-        let misshapen = targets.compactMap { name, tensor in
-            entries[name].flatMap { $0.shape == tensor.shape ? nil : SafetensorsError.Misshapen(name: name, found: $0.shape, expected: tensor.shape) }
-        }.sorted { $0.name < $1.name }
+        let misshapen = targets.sorted { $0.key < $1.key }.compactMap { name, tensor -> SafetensorsError.Misshapen? in
+            guard let found = entries[name]?.shape, found != tensor.shape else { return nil }
+            return .init(name: name, found: found, expected: tensor.shape)
+        }
         guard missing.isEmpty, extra.isEmpty, misshapen.isEmpty else {
             throw SafetensorsError(file: source, .mismatch(missing: missing, extra: extra, misshapen: misshapen))
         }
@@ -71,7 +72,7 @@ public struct SafetensorsFile {
 
     private static let readable: Set<String> = ["F32", "F16", "BF16", "F64"]
 
-    /// Converts one tensor's little-endian data to Float32 at `out`.
+    /// Converts one tensor's data (little-endian, as the host) to Float32 at `out`.
     private func read(_ name: String, _ entry: SafetensorsEntry, into out: UnsafeMutablePointer<Float>)
         throws(SafetensorsError)
     {
@@ -82,23 +83,20 @@ public struct SafetensorsFile {
             case .f32:
                 UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress!, byteCount: count * 4)
             case .f16:
-                for i in 0..<count {
-                    out[i] = Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
-                }
+                for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: 2 * i, as: Float16.self)) }
             case .bf16:
                 for i in 0..<count {
-                    let bits = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
-                    out[i] = Float(bitPattern: UInt32(bits) << 16)
+                    out[i] = Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16)
                 }
             case .f64:
-                for i in 0..<count {
-                    out[i] = Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
-                }
+                for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
             default:
                 return false
             }
             return true
         }
-        guard supported else { throw SafetensorsError(file: source, .unsupportedDType(tensor: name, dtype: entry.dtype)) }
+        guard supported else {
+            throw SafetensorsError(file: source, .unsupportedDType(tensor: name, dtype: entry.dtype))
+        }
     }
 }

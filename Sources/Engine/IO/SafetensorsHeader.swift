@@ -130,9 +130,13 @@ struct SafetensorsHeader: Decodable {
             throw Invalid(.badHeader("\(error)"))
         }
         var end = 0
-        for (name, entry) in header.entries.sorted(by: { ($0.value.bytes.lowerBound, $0.key) < ($1.value.bytes.lowerBound, $1.key) }) {
-            guard entry.bytes.lowerBound == end else {
-                throw Invalid(.badOffsets("tensor '\(name)' starts at data byte \(entry.bytes.lowerBound), expected \(end)"))
+        let byOffset = header.entries.sorted {
+            ($0.value.bytes.lowerBound, $0.key) < ($1.value.bytes.lowerBound, $1.key)
+        }
+        for (name, entry) in byOffset {
+            let start = entry.bytes.lowerBound
+            guard start == end else {
+                throw Invalid(.badOffsets("tensor '\(name)' starts at data byte \(start), expected \(end)"))
             }
             end = entry.bytes.upperBound
         }
@@ -148,7 +152,8 @@ struct SafetensorsHeader: Decodable {
 
     private static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.isEmpty ? "the top level" : context.codingPath.map { "'\($0.stringValue)'" }.joined(separator: " → ")
+            if context.codingPath.isEmpty { return "the top level" }
+            return context.codingPath.map { "'\($0.stringValue)'" }.joined(separator: " → ")
         }
         switch error {
         case .dataCorrupted(let context): return "not valid JSON (\(context.debugDescription))"

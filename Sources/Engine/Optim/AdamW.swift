@@ -18,7 +18,7 @@ public final class AdamW: Optimizer {
         expAvg = groups.map { $0.params.map { Tensor(zeros: $0.shape) } }
         expAvgSq = groups.map { $0.params.map { Tensor(zeros: $0.shape) } }
         steps = groups.map { $0.params.map { _ in Tensor(zeros: []) } }
-        _ = allParams("AdamW")
+        checkParamsAreUnique("AdamW")
     }
 
     public var state: [String: Tensor] {
@@ -36,7 +36,7 @@ public final class AdamW: Optimizer {
         for (g, group) in groups.enumerated() {
             for (j, p) in group.params.enumerated() {
                 guard let grad = p.grad else { continue }
-                precondition(grad.count == p.count, "AdamW: gradient of shape \(grad.shape) for parameter \(p.shape)")
+                precondition(grad.count == p.count, "AdamW: gradient \(grad.shape) for parameter \(p.shape)")
                 steps[g][j].data[0] += 1
                 let t = Double(steps[g][j].data[0])
                 let corrected1 = 1 - pow(group.momentum, t), corrected2 = 1 - pow(beta2, t)
@@ -49,8 +49,8 @@ public final class AdamW: Optimizer {
         }
     }
 
-    // torch.optim.AdamW (PyTorch 2.x docs; 1 − β in Double, as torch does): p ·= 1 − lr·wd; m = lerp(m, g, 1 − β1); v = β2·v + (1 − β2)·g²;
-    // p −= lr / (1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+    // torch.optim.AdamW (PyTorch 2.x docs; 1 − β taken in Double, as torch does):
+    // p ·= 1 − lr·wd; m = lerp(m, g, 1 − β1); v = β2·v + (1 − β2)·g²; p −= lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
     private static func update(_ param: UnsafeMutablePointer<Float>, _ grad: UnsafeMutablePointer<Float>,
                                _ expAvg: UnsafeMutablePointer<Float>, _ expAvgSq: UnsafeMutablePointer<Float>,
                                _ count: Int, decayFactor: Float, gradWeight: Float, beta2: Float, squareWeight: Float,

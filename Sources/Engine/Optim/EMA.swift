@@ -40,8 +40,10 @@ public final class ModelEMA {
         let d = decay(updates: updates)
         let keep = Float(d), take = Float(1 - d)
         for (average, current) in zip(states, model) {
-            precondition(average.name == current.name && average.tensor.shape == current.tensor.shape,
-                         "ModelEMA: got \(current.name) \(current.tensor.shape), expected \(average.name) \(average.tensor.shape)")
+            precondition(
+                average.name == current.name && average.tensor.shape == current.tensor.shape,
+                "ModelEMA: got \(current.name) \(current.tensor.shape), "
+                    + "expected \(average.name) \(average.tensor.shape)")
             let ema = average.tensor.data, weights = current.tensor.data
             forEachBlock(average.tensor.count) { i, n in
                 ema.setBlock(ema.block(i, n) * keep + take * weights.block(i, n), i, n)

@@ -17,11 +17,10 @@ extension Optimizer {
         }
     }
 
-    /// Every parameter in group order, checked to appear once (torch raises on duplicates too).
-    func allParams(_ name: String) -> [Tensor] {
+    /// Traps if a parameter appears twice, as torch raises: it would be updated twice per step.
+    func checkParamsAreUnique(_ optimizer: String) {
         let params = groups.flatMap(\.params)
         let unique = Set(params.map(ObjectIdentifier.init))
-        precondition(unique.count == params.count, "\(name): a parameter appears in more than one group or twice")
-        return params
+        precondition(unique.count == params.count, "\(optimizer): a parameter appears in more than one group or twice")
     }
 }

@@ -13,7 +13,7 @@ public final class SGD: Optimizer {
         self.groups = groups
         self.nesterov = nesterov
         buffers = groups.map { $0.params.map { Tensor(zeros: $0.shape) } }
-        _ = allParams("SGD")
+        checkParamsAreUnique("SGD")
         precondition(!nesterov || groups.allSatisfy { $0.momentum > 0 }, "SGD: Nesterov momentum needs momentum > 0")
     }
 
@@ -27,7 +27,7 @@ public final class SGD: Optimizer {
             let lr = Float(group.lr), momentum = Float(group.momentum), decay = Float(group.weightDecay)
             for (p, buffer) in zip(group.params, buffers) {
                 guard let grad = p.grad else { continue }
-                precondition(grad.count == p.count, "SGD: gradient of shape \(grad.shape) for parameter \(p.shape)")
+                precondition(grad.count == p.count, "SGD: gradient \(grad.shape) for parameter \(p.shape)")
                 Self.update(p.data, grad.data, buffer.data, p.count, lr: lr, momentum: momentum, decay: decay,
                             nesterov: nesterov)
             }
