@@ -40,22 +40,25 @@ public final class AdamW: Optimizer {
                 steps[g][j].data[0] += 1
                 let t = Double(steps[g][j].data[0])
                 let corrected1 = 1 - pow(group.momentum, t), corrected2 = 1 - pow(beta2, t)
-                Self.update(
-                    p.data, grad.data, expAvg[g][j].data, expAvgSq[g][j].data, p.count,
+                let update = Update(
+                    param: p.data, grad: grad.data, expAvg: expAvg[g][j].data, expAvgSq: expAvgSq[g][j].data,
                     decayFactor: Float(1 - group.lr * group.weightDecay), gradWeight: Float(1 - group.momentum),
                     beta2: Float(beta2), squareWeight: Float(1 - beta2), stepSize: Float(group.lr / corrected1),
                     correction2Sqrt: Float(corrected2.squareRoot()), eps: Float(eps))
+                forEachBlock(p.count, update)
             }
         }
     }
 
     // torch.optim.AdamW (PyTorch 2.x docs; 1 − β taken in Double, as torch does):
     // p ·= 1 − lr·wd; m = lerp(m, g, 1 − β1); v = β2·v + (1 − β2)·g²; p −= lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
-    private static func update(_ param: UnsafeMutablePointer<Float>, _ grad: UnsafeMutablePointer<Float>,
-                               _ expAvg: UnsafeMutablePointer<Float>, _ expAvgSq: UnsafeMutablePointer<Float>,
-                               _ count: Int, decayFactor: Float, gradWeight: Float, beta2: Float, squareWeight: Float,
-                               stepSize: Float, correction2Sqrt: Float, eps: Float) {
-        forEachBlock(count) { i, n in
+    private struct Update: BlockKernel {
+        let param: UnsafeMutablePointer<Float>, grad: UnsafeMutablePointer<Float>
+        let expAvg: UnsafeMutablePointer<Float>, expAvgSq: UnsafeMutablePointer<Float>
+        let decayFactor: Float, gradWeight: Float, beta2: Float, squareWeight: Float
+        let stepSize: Float, correction2Sqrt: Float, eps: Float
+
+        @inline(__always) func callAsFunction(_ i: Int, _ n: Int) {
             let g = grad.block(i, n)
             var m = expAvg.block(i, n)
             m += gradWeight * (g - m)

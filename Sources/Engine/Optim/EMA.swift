@@ -44,10 +44,17 @@ public final class ModelEMA {
                 average.name == current.name && average.tensor.shape == current.tensor.shape,
                 "ModelEMA: got \(current.name) \(current.tensor.shape), "
                     + "expected \(average.name) \(average.tensor.shape)")
-            let ema = average.tensor.data, weights = current.tensor.data
-            forEachBlock(average.tensor.count) { i, n in
-                ema.setBlock(ema.block(i, n) * keep + take * weights.block(i, n), i, n)
-            }
+            let update = Update(ema: average.tensor.data, model: current.tensor.data, keep: keep, take: take)
+            forEachBlock(average.tensor.count, update)
+        }
+    }
+
+    private struct Update: BlockKernel {
+        let ema: UnsafeMutablePointer<Float>, model: UnsafeMutablePointer<Float>
+        let keep: Float, take: Float
+
+        @inline(__always) func callAsFunction(_ i: Int, _ n: Int) {
+            ema.setBlock(ema.block(i, n) * keep + take * model.block(i, n), i, n)
         }
     }
 }

@@ -15,15 +15,19 @@ extension UnsafeMutablePointer where Pointee == Float {
     }
 }
 
-/// Calls `body(i, n)` for consecutive blocks of `n` ≤ 16 elements covering `0..<count`, split
-/// across the pool. Each element is touched by one block, so elementwise updates stay deterministic.
+/// An elementwise update of the `n` ≤ 16 elements at `i`. Kernels are generic types rather than
+/// closures so that they inline inside the parallel region.
+protocol BlockKernel { func callAsFunction(_ i: Int, _ n: Int) }
+
+/// Runs `kernel` on consecutive blocks covering `0..<count`, split across the pool. Each element
+/// belongs to one block, so elementwise updates give the same bits whatever the thread count.
 @inline(__always)
-func forEachBlock(_ count: Int, _ body: (_ i: Int, _ n: Int) -> Void) {
+func forEachBlock<K: BlockKernel>(_ count: Int, _ kernel: K) {
     parallelElements(count) { range in
         var i = range.lowerBound
         while i < range.upperBound {
             let n = min(16, range.upperBound - i)
-            body(i, n)
+            kernel(i, n)
             i += n
         }
     }

@@ -28,17 +28,20 @@ public final class SGD: Optimizer {
             for (p, buffer) in zip(group.params, buffers) {
                 guard let grad = p.grad else { continue }
                 precondition(grad.count == p.count, "SGD: gradient \(grad.shape) for parameter \(p.shape)")
-                Self.update(p.data, grad.data, buffer.data, p.count, lr: lr, momentum: momentum, decay: decay,
-                            nesterov: nesterov)
+                let update = Update(param: p.data, grad: grad.data, buffer: buffer.data, lr: lr, momentum: momentum,
+                                    decay: decay, nesterov: nesterov)
+                forEachBlock(p.count, update)
             }
         }
     }
 
     // torch.optim.SGD (PyTorch 2.x docs): g = ∇ + wd·p; b = μ·b + g; g = nesterov ? g + μ·b : b; p -= lr·g
-    private static func update(_ param: UnsafeMutablePointer<Float>, _ grad: UnsafeMutablePointer<Float>,
-                               _ buffer: UnsafeMutablePointer<Float>, _ count: Int,
-                               lr: Float, momentum: Float, decay: Float, nesterov: Bool) {
-        forEachBlock(count) { i, n in
+    private struct Update: BlockKernel {
+        let param: UnsafeMutablePointer<Float>, grad: UnsafeMutablePointer<Float>, buffer: UnsafeMutablePointer<Float>
+        let lr: Float, momentum: Float, decay: Float
+        let nesterov: Bool
+
+        @inline(__always) func callAsFunction(_ i: Int, _ n: Int) {
             let p = param.block(i, n)
             var g = grad.block(i, n)
             if decay != 0 { g += decay * p }
