@@ -39,7 +39,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "StudyctlTests", dependencies: ["studyctl"]),
