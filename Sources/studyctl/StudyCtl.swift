@@ -16,6 +16,6 @@ struct StudyCtl: ParsableCommand {
             Start with `studyctl doctor` to check that the machine has what studyctl needs.
             """,
         version: CodeVersion.string,
-        subcommands: [Doctor.self]
+        subcommands: [Doctor.self, Eval.self]
     )
 }
