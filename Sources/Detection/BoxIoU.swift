@@ -33,7 +33,7 @@ public struct COCOBox: Sendable, Equatable {
 }
 
 /// Intersection over union as YOLOv5 v7.0 computes it: Float32, no +1 on pixel sizes, and
-/// 1e-7 added to the union (so two identical boxes score just under 1).
+/// 1e-7 added to the union (which only shows on boxes of a few square pixels).
 // yolov5 v7.0 utils/metrics.py box_iou: inter / ((a2 - a1).prod(2) + (b2 - b1).prod(2) - inter + eps)
 @inlinable
 public func boxIoU(_ a: PixelBox, _ b: PixelBox) -> Float {

@@ -40,7 +40,7 @@ public struct DataYAML: Sendable, Equatable {
         var root = yamlFolder
         if let pathNode = top["path"], pathNode.null == nil {
             guard let path = pathNode.string else { throw problem(pathNode, "path: expected a folder name") }
-            root = URL(fileURLWithPath: path, relativeTo: yamlFolder).standardizedFileURL
+            root = URL(fileURLWithPath: path, isDirectory: true, relativeTo: yamlFolder).standardizedFileURL
         }
 
         let names = try parseNames(top["names"], file: file)
