@@ -41,6 +41,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "StudyctlTests", dependencies: ["studyctl"]),
+        .testTarget(name: "StudyctlTests", dependencies: ["studyctl", "Detection"]),
     ]
 )
