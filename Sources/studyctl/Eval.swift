@@ -81,16 +81,16 @@ extension StudyCtl {
             }
 
             let names = dataset.names
-            let yolo = yolov5Evaluate(input.images, classCount: names.count)
-            let coco: COCOMetrics? = format == .json || self.protocol == .coco
-                ? cocoEvaluate(input.images.map(\.cocoAnnotations), classCount: names.count) : nil
-            switch (format, coco) {
-            case (.json, let coco?):
+            switch (format, self.protocol) {
+            case (.json, _):
+                let yolo = yolov5Evaluate(input.images, classCount: names.count)
+                let coco = cocoEvaluate(input.images.map(\.cocoAnnotations), classCount: names.count)
                 print(try EvalJSON(yolo: yolo, coco: coco, names: names, skipped: input).encoded())
-            case (_, let coco?) where self.protocol == .coco:
-                print(EvalTable.coco(coco, images: yolo.images, instances: yolo.instances, names: names))
-            default:
-                print(EvalTable.yolov5(yolo, names: names))
+            case (.text, .coco):
+                let coco = cocoEvaluate(input.images.map(\.cocoAnnotations), classCount: names.count)
+                print(EvalTable.coco(coco, images: input.images.count, names: names))
+            case (.text, .yolov5):
+                print(EvalTable.yolov5(yolov5Evaluate(input.images, classCount: names.count), names: names))
             }
         }
 

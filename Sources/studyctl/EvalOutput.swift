@@ -19,8 +19,9 @@ enum EvalTable {
     }
 
     /// The same table with pycocotools' figures; COCO has no single P and R, shown as "-".
-    static func coco(_ m: COCOMetrics, images: Int, instances: [Int], names: [String]) -> String {
-        var lines = [header, row("all", images, instances.reduce(0, +), [nil, nil, m.map50, m.map50to95])]
+    static func coco(_ m: COCOMetrics, images: Int, names: [String]) -> String {
+        let instances = m.perClass.reduce(0) { $0 + $1.instances }
+        var lines = [header, row("all", images, instances, [nil, nil, m.map50, m.map50to95])]
         if names.count > 1 {
             for c in m.perClass {
                 lines.append(row(name(c.classID, names), images, c.instances, [nil, nil, c.ap50, c.ap50to95]))
@@ -82,7 +83,8 @@ struct EvalJSON: Encodable {
     var map50: Double
     var map50_95: Double
     var fitness: Double
-    var confidence: Double?
+    /// The confidence at which YOLOv5 reads P and R (the smoothed mean-F1 maximum).
+    var best_f1_confidence: Double?
     var per_class: [YOLOClass]
     var coco: COCO
     var skipped: Skipped
@@ -95,7 +97,7 @@ struct EvalJSON: Encodable {
         map50 = yolo.map50
         map50_95 = yolo.map50to95
         fitness = yolo.fitness
-        confidence = yolo.perClass?.bestConfidence
+        best_f1_confidence = yolo.perClass?.bestConfidence
         per_class = []
         if let p = yolo.perClass {
             let ap50 = p.ap50, ap = p.ap50to95
