@@ -79,8 +79,9 @@ public struct MetricCurves: Sendable, Codable, Equatable {
 public func apPerClass(
     truePositives tp: TruePositives, confidence: [Float], predictedClass: [Int], targetClass: [Int]
 ) -> APPerClassResult {
-    precondition(tp.predictionCount == confidence.count && confidence.count == predictedClass.count,
-                 "apPerClass: one row, confidence and class per prediction")
+    precondition(
+        tp.predictionCount == confidence.count && confidence.count == predictedClass.count,
+        "apPerClass: one row, confidence and class per prediction")
     let eps = 1e-16
     let thresholds = tp.thresholdCount
     let order = confidence.indices.sorted { a, b in
@@ -115,7 +116,8 @@ public func apPerClass(
         var recall = [[Double]](repeating: [Double](repeating: 0, count: idx.count), count: thresholds)
         var precision = recall
         for j in 0..<thresholds {
-            var tpc = 0, fpc = 0
+            var tpc = 0
+            var fpc = 0
             for (k, i) in idx.enumerated() {
                 if tp[i, j] { tpc += 1 } else { fpc += 1 }
                 recall[j][k] = Double(tpc) / (nl + eps)
@@ -159,8 +161,9 @@ public func apPerClass(
         classes: classes, instances: instances, precision: precisionAtBest, recall: recallAtBest,
         f1: f1.map { $0[best] }, truePositives: truePositives, falsePositives: falsePositives, ap: ap,
         bestConfidence: px[best],
-        curves: MetricCurves(grid: px, classes: classes, precision: p, recall: r, f1: f1,
-                             prClasses: prClasses, pr: pr))
+        curves: MetricCurves(
+            grid: px, classes: classes, precision: p, recall: r, f1: f1,
+            prClasses: prClasses, pr: pr))
 }
 
 /// Average precision from one recall/precision curve: sentinels (recall 0 → precision 1, recall 1 →

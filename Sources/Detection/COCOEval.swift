@@ -93,7 +93,8 @@ public func cocoEvaluate(_ images: [COCOImageAnnotations], classCount: Int) -> C
             let gts = gtOfClass[k]
             var dts = dtOfClass[k]
             dts.sort { a, b in
-                let sa = image.detections[a].score, sb = image.detections[b].score
+                let sa = image.detections[a].score
+                let sb = image.detections[b].score
                 return sa > sb || (sa == sb && a < b)
             }
             if dts.count > maxDetections { dts.removeLast(dts.count - maxDetections) }
@@ -145,8 +146,10 @@ public func cocoEvaluate(_ images: [COCOImageAnnotations], classCount: Int) -> C
         let npig = Double(instances[k])
         var classPrecision = [Double](repeating: 0, count: t)
         for ti in 0..<t {
-            var tp = 0.0, fp = 0.0
-            var rc = [Double](), pr = [Double]()
+            var tp = 0.0
+            var fp = 0.0
+            var rc = [Double]()
+            var pr = [Double]()
             rc.reserveCapacity(order.count)
             pr.reserveCapacity(order.count)
             for i in order {
@@ -167,9 +170,10 @@ public func cocoEvaluate(_ images: [COCOImageAnnotations], classCount: Int) -> C
             classPrecision[ti] = sum / Double(recallThresholds.count)
             precisionSum[ti] += classPrecision[ti]
         }
-        perClass.append(COCOClassMetrics(
-            classID: k, instances: instances[k],
-            ap50to95: classPrecision.reduce(0, +) / Double(t), ap50: classPrecision[0]))
+        perClass.append(
+            COCOClassMetrics(
+                classID: k, instances: instances[k],
+                ap50to95: classPrecision.reduce(0, +) / Double(t), ap50: classPrecision[0]))
     }
     if perClass.isEmpty {
         return COCOMetrics(map50to95: -1, map50: -1, map75: -1, mar100: -1, perClass: [])

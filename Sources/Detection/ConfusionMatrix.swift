@@ -69,7 +69,8 @@ public struct ConfusionMatrix: Sendable, Equatable {
 
     /// `matches[np.unique(key, return_index=True)[1]]`: the first match of each key, by key.
     private static func firstPer(
-        _ matches: [(label: Int, prediction: Int, iou: Float)], key: (((label: Int, prediction: Int, iou: Float))) -> Int
+        _ matches: [(label: Int, prediction: Int, iou: Float)],
+        key: (((label: Int, prediction: Int, iou: Float))) -> Int
     ) -> [(label: Int, prediction: Int, iou: Float)] {
         var first: [Int: Int] = [:]
         for (i, match) in matches.enumerated() where first[key(match)] == nil { first[key(match)] = i }

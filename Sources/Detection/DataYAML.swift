@@ -114,7 +114,7 @@ public struct DataYAML: Sendable, Equatable {
     static func yamlProblem(_ error: YamlError, file: String) -> InputProblem {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
+            .composer(_, let problem, let mark, _):
             return InputProblem(file: file, line: mark.line, "not valid YAML: \(problem)")
         default:
             return InputProblem(file: file, "not valid YAML: \(error)")

@@ -4,7 +4,9 @@ import Foundation
 /// YOLOv5's loader finds them.
 public enum DatasetSplit {
     /// The file extensions YOLOv5 takes as images (compared lower-cased).
-    public static let imageFormats: Set<String> = ["bmp", "dng", "jpeg", "jpg", "mpo", "png", "tif", "tiff", "webp", "pfm"]
+    public static let imageFormats: Set<String> = [
+        "bmp", "dng", "jpeg", "jpg", "mpo", "png", "tif", "tiff", "webp", "pfm",
+    ]
 
     /// The image files of `sources` (folders searched recursively, or .txt lists of paths where a
     /// leading `./` means the list's folder), sorted as Python sorts strings. A source that does
@@ -20,11 +22,15 @@ public enum DatasetSplit {
             }
             if isFolder.boolValue {
                 let base = URL(fileURLWithPath: source)
-                guard let walker = manager.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey],
-                                                      options: [.skipsHiddenFiles]) else {
+                guard
+                    let walker = manager.enumerator(
+                        at: base, includingPropertiesForKeys: [.isRegularFileKey],
+                        options: [.skipsHiddenFiles])
+                else {
                     throw InputProblem(file: source, "cannot list the folder")
                 }
-                for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+                for case let url as URL in walker
+                where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
                     files.append(url.path)
                 }
             } else {

@@ -47,11 +47,13 @@ public struct EvaluationInput: Sendable {
         let classCount = data.names.count
         let stemProblemOf = stemProblems
         let loaded = concurrentMap(paths) { path in
-            loadImage(path, predictionFile: predictionFiles[DatasetSplit.stem(path)],
-                      classCount: classCount, stemProblem: stemProblemOf[path])
+            loadImage(
+                path, predictionFile: predictionFiles[DatasetSplit.stem(path)],
+                classCount: classCount, stemProblem: stemProblemOf[path])
         }
-        var result = EvaluationInput(images: [], problems: [], skippedImages: 0, skippedPredictions: 0,
-                                     duplicateLabels: 0, unmatchedPredictionFiles: unmatched)
+        var result = EvaluationInput(
+            images: [], problems: [], skippedImages: 0, skippedPredictions: 0,
+            duplicateLabels: 0, unmatchedPredictionFiles: unmatched)
         result.images.reserveCapacity(loaded.count)
         for item in loaded {
             result.problems += item.problems
@@ -106,18 +108,22 @@ public struct EvaluationInput: Sendable {
                 valid = false
             }
         }
-        let image = valid
-            ? AnnotatedImage(path: path, width: size.width, height: size.height, labels: labels, predictions: predictions)
+        let image =
+            valid
+            ? AnnotatedImage(
+                path: path, width: size.width, height: size.height, labels: labels, predictions: predictions)
             : nil
-        return LoadedImage(image: image, problems: problems, skippedPredictions: valid ? skipped : 0,
-                           duplicateLabels: duplicates)
+        return LoadedImage(
+            image: image, problems: problems, skippedPredictions: valid ? skipped : 0,
+            duplicateLabels: duplicates)
     }
 
     /// The `.txt` files directly in `folder`, by stem.
     static func listPredictionFiles(_ folder: String) throws(InputProblem) -> [String: String] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue,
-              let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder)
+        else {
             throw InputProblem(file: folder, "no such folder of predictions")
         }
         var files: [String: String] = [:]

@@ -16,7 +16,8 @@ public enum ImageHeader {
         defer { close(fd) }
         let reader = Reader(fd: fd)
         guard let size = size(reader), size.width > 0, size.height > 0 else {
-            throw InputProblem(file: path, "cannot read the image size: not a JPEG, PNG, BMP or WebP, or a truncated header")
+            throw InputProblem(
+                file: path, "cannot read the image size: not a JPEG, PNG, BMP or WebP, or a truncated header")
         }
         return size
     }
@@ -63,12 +64,14 @@ public enum ImageHeader {
             let isFrame = (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
             if isFrame {
                 guard let f = r.bytes(at: pos + 4, count: 5) else { return nil }
-                let height = Int(be16(f, 1)), width = Int(be16(f, 3))
+                let height = Int(be16(f, 1))
+                let width = Int(be16(f, 3))
                 return orientation >= 5 && orientation <= 8 ? (height, width) : (width, height)
             }
             // IFD0, which holds the orientation, sits at the start of the EXIF segment.
             if marker == 0xE1, let segment = r.bytes(at: pos + 4, count: min(length - 2, 4096)),
-               segment.starts(with: Array("Exif".utf8) + [0, 0]) {
+                segment.starts(with: Array("Exif".utf8) + [0, 0])
+            {
                 orientation = exifOrientation(Array(segment.dropFirst(6))) ?? orientation
             }
             pos += 2 + length
@@ -102,7 +105,8 @@ public enum ImageHeader {
         guard let h = r.bytes(at: 14, count: 12) else { return nil }
         let headerSize = le32(h, 0)
         if headerSize == 12 { return (Int(le16(h, 4)), Int(le16(h, 6))) }
-        let width = Int(Int32(bitPattern: le32(h, 4))), height = Int(Int32(bitPattern: le32(h, 8)))
+        let width = Int(Int32(bitPattern: le32(h, 4)))
+        let height = Int(Int32(bitPattern: le32(h, 8)))
         return (abs(width), abs(height))  // negative height: rows stored top-down
     }
 

@@ -80,15 +80,17 @@ public enum LabelFile {
         let text = terminated(bytes)
         for line in tokenize(bytes) {
             guard line.fields.count == 6 else {
-                problems.append(InputProblem(
-                    file: file, line: line.number,
-                    "expected 6 fields (class cx cy w h conf), found \(line.fields.count)"))
+                problems.append(
+                    InputProblem(
+                        file: file, line: line.number,
+                        "expected 6 fields (class cx cy w h conf), found \(line.fields.count)"))
                 continue
             }
             var ok = true
             for (k, field) in line.fields.enumerated() {
                 guard let value = number(text, field) else {
-                    problems.append(InputProblem(file: file, line: line.number, "'\(quote(bytes, field))' is not a number"))
+                    problems.append(
+                        InputProblem(file: file, line: line.number, "'\(quote(bytes, field))' is not a number"))
                     ok = false
                     break
                 }
@@ -97,7 +99,8 @@ public enum LabelFile {
             guard ok else { continue }
             let box = NormalizedBox(cx: values[1], cy: values[2], w: values[3], h: values[4])
             let confidence = values[5]
-            let problem = classProblem(values[0], classCount: classCount) ?? boxProblem(box)
+            let problem =
+                classProblem(values[0], classCount: classCount) ?? boxProblem(box)
                 ?? ((0...1).contains(confidence) ? nil : "confidence \(confidence) is outside 0...1")
             if let problem {
                 problems.append(InputProblem(file: file, line: line.number, problem))
@@ -175,7 +178,8 @@ public enum LabelFile {
     static func classProblem(_ value: Double, classCount: Int) -> String? {
         guard value == value.rounded() else { return "class id \(value) is not a whole number" }
         guard value >= 0 && value < Double(classCount) else {
-            return "class id \(format(value)) is out of range: data.yaml names \(classCount) classes (0...\(classCount - 1))"
+            return
+                "class id \(format(value)) is out of range: data.yaml names \(classCount) classes (0...\(classCount - 1))"
         }
         return nil
     }
@@ -184,8 +188,10 @@ public enum LabelFile {
     static func boxProblem(_ box: NormalizedBox) -> String? {
         if box.w < 0 { return "negative width \(box.w)" }
         if box.h < 0 { return "negative height \(box.h)" }
-        let x1 = box.cx - box.w / 2, x2 = box.cx + box.w / 2
-        let y1 = box.cy - box.h / 2, y2 = box.cy + box.h / 2
+        let x1 = box.cx - box.w / 2
+        let x2 = box.cx + box.w / 2
+        let y1 = box.cy - box.h / 2
+        let y2 = box.cy + box.h / 2
         let inside = -tolerance...(1 + tolerance)
         if !inside.contains(x1) || !inside.contains(x2) || !inside.contains(y1) || !inside.contains(y2) {
             return "box outside the image: x \(format(x1))...\(format(x2)), y \(format(y1))...\(format(y2)) "
@@ -201,7 +207,10 @@ public enum LabelFile {
     /// The bounding box of a polygon given as x y pairs.
     // yolov5 v7.0 utils/general.py segments2boxes
     static func boundingBox(_ xy: [Double]) -> NormalizedBox {
-        var x1 = Double.infinity, y1 = Double.infinity, x2 = -Double.infinity, y2 = -Double.infinity
+        var x1 = Double.infinity
+        var y1 = Double.infinity
+        var x2 = -Double.infinity
+        var y2 = -Double.infinity
         for k in stride(from: 0, to: xy.count - 1, by: 2) {
             x1 = min(x1, xy[k])
             x2 = max(x2, xy[k])

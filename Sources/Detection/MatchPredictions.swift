@@ -26,7 +26,9 @@ public struct LabeledBox: Sendable, Equatable {
 /// computes them (from both ends towards the middle), so `iou >= threshold` decides as YOLOv5 does.
 public let yoloIoUThresholds: [Float] = {
     // torch aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp linspace_kernel
-    let start: Float = 0.5, end: Float = 0.95, steps = 10
+    let start: Float = 0.5
+    let end: Float = 0.95
+    let steps = 10
     let step = (end - start) / Float(steps - 1)
     return (0..<steps).map { i in
         i < steps / 2 ? start + step * Float(i) : end - step * Float(steps - i - 1)

@@ -11,8 +11,10 @@ public struct NMSOptions: Sendable, Equatable {
     /// Suppress across classes too.
     public var classAgnostic: Bool
 
-    public init(confidenceThreshold: Float = 0.25, iouThreshold: Float = 0.45, maxDetections: Int = 1000,
-                maxCandidates: Int = 30000, classAgnostic: Bool = false) {
+    public init(
+        confidenceThreshold: Float = 0.25, iouThreshold: Float = 0.45, maxDetections: Int = 1000,
+        maxCandidates: Int = 30000, classAgnostic: Bool = false
+    ) {
         self.confidenceThreshold = confidenceThreshold
         self.iouThreshold = iouThreshold
         self.maxDetections = maxDetections

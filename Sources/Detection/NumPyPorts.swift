@@ -24,7 +24,8 @@ enum NumPy {
         if x < xp[0] { return left }
         if x > xp[count - 1] { return right }
         // Last j with xp[j] <= x.
-        var lo = 0, hi = count
+        var lo = 0
+        var hi = count
         while lo < hi {
             let mid = lo + (hi - lo) / 2
             if x >= xp[mid] { lo = mid + 1 } else { hi = mid }

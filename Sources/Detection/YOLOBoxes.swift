@@ -16,17 +16,25 @@ public struct NormalizedBox: Sendable, Equatable {
     /// `clip_boxes` does.
     // yolov5 v7.0 utils/general.py xywhn2xyxy, clip_boxes
     public func pixelBox(width: Int, height: Int) -> PixelBox {
-        let W = Float(width), H = Float(height)
-        let x = Float(cx), y = Float(cy), bw = Float(w), bh = Float(h)
+        let imageWidth = Float(width)
+        let imageHeight = Float(height)
+        let x = Float(cx)
+        let y = Float(cy)
+        let bw = Float(w)
+        let bh = Float(h)
         return PixelBox(
-            x1: min(max(W * (x - bw / 2), 0), W), y1: min(max(H * (y - bh / 2), 0), H),
-            x2: min(max(W * (x + bw / 2), 0), W), y2: min(max(H * (y + bh / 2), 0), H))
+            x1: min(max(imageWidth * (x - bw / 2), 0), imageWidth),
+            y1: min(max(imageHeight * (y - bh / 2), 0), imageHeight),
+            x2: min(max(imageWidth * (x + bw / 2), 0), imageWidth),
+            y2: min(max(imageHeight * (y + bh / 2), 0), imageHeight))
     }
 
     /// The pixel box as COCO's JSON holds it (Float64 top-left corner, width, height), unclipped.
     public func cocoBox(width: Int, height: Int) -> COCOBox {
-        let W = Double(width), H = Double(height)
-        return COCOBox(x: (cx - w / 2) * W, y: (cy - h / 2) * H, width: w * W, height: h * H)
+        let imageWidth = Double(width)
+        let imageHeight = Double(height)
+        return COCOBox(
+            x: (cx - w / 2) * imageWidth, y: (cy - h / 2) * imageHeight, width: w * imageWidth, height: h * imageHeight)
     }
 }
 
@@ -81,17 +89,21 @@ extension AnnotatedImage {
     /// Predictions in pixels with Float32 confidences, in file order, for the YOLOv5 protocol.
     public var pixelPredictions: [PredictedBox] {
         predictions.map {
-            PredictedBox(box: $0.box.pixelBox(width: width, height: height), confidence: Float($0.confidence),
-                         classID: $0.classID)
+            PredictedBox(
+                box: $0.box.pixelBox(width: width, height: height), confidence: Float($0.confidence),
+                classID: $0.classID)
         }
     }
 
     /// Ground truth and detections as COCO JSON would hold them, for the COCO protocol.
     public var cocoAnnotations: COCOImageAnnotations {
         COCOImageAnnotations(
-            groundTruth: labels.map { COCOGroundTruth(classID: $0.classID, box: $0.box.cocoBox(width: width, height: height)) },
+            groundTruth: labels.map {
+                COCOGroundTruth(classID: $0.classID, box: $0.box.cocoBox(width: width, height: height))
+            },
             detections: predictions.map {
-                COCODetection(classID: $0.classID, box: $0.box.cocoBox(width: width, height: height), score: $0.confidence)
+                COCODetection(
+                    classID: $0.classID, box: $0.box.cocoBox(width: width, height: height), score: $0.confidence)
             })
     }
 }

@@ -51,19 +51,22 @@ public func yolov5Evaluate(_ images: [AnnotatedImage], classCount: Int) -> YOLOv
 
     var instances = [Int](repeating: 0, count: classCount)
     for c in targetClass where c >= 0 && c < classCount { instances[c] += 1 }
-    var metrics = YOLOv5Metrics(images: images.count, instances: instances, perClass: nil, precision: 0, recall: 0,
-                                map50: 0, map50to95: 0, fitness: 0, confusionMatrix: confusion)
+    var metrics = YOLOv5Metrics(
+        images: images.count, instances: instances, perClass: nil, precision: 0, recall: 0,
+        map50: 0, map50to95: 0, fitness: 0, confusionMatrix: confusion)
     guard !targetClass.isEmpty else { return metrics }
-    let result = apPerClass(truePositives: correct, confidence: confidence, predictedClass: predictedClass,
-                            targetClass: targetClass)
+    let result = apPerClass(
+        truePositives: correct, confidence: confidence, predictedClass: predictedClass,
+        targetClass: targetClass)
     metrics.perClass = result
     if correct.any {
         metrics.precision = mean(result.precision)
         metrics.recall = mean(result.recall)
         metrics.map50 = mean(result.ap50)
         metrics.map50to95 = mean(result.ap50to95)
-        metrics.fitness = fitness(precision: metrics.precision, recall: metrics.recall, map50: metrics.map50,
-                                  map50to95: metrics.map50to95)
+        metrics.fitness = fitness(
+            precision: metrics.precision, recall: metrics.recall, map50: metrics.map50,
+            map50to95: metrics.map50to95)
     }
     return metrics
 }

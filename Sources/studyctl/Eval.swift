@@ -70,7 +70,8 @@ extension StudyCtl {
                 let dataset = try DataYAML.load(data)
                 return (dataset, try EvaluationInput.load(data: dataset, split: split, predictionsFolder: predictions))
             }
-            let dataset: DataYAML, input: EvaluationInput
+            let dataset: DataYAML
+            let input: EvaluationInput
             switch loaded {
             case .failure(let problem): throw badInput([problem], total: 1)
             case .success(let value): (dataset, input) = value
@@ -99,15 +100,17 @@ extension StudyCtl {
             if !input.problems.isEmpty {
                 guard skipInvalid else { throw badInput(input.problems, total: input.problems.count) }
                 for problem in input.problems.prefix(20) { warn("warning: \(problem)") }
-                warn("warning: skipped \(input.skippedImages) images and \(input.skippedPredictions) prediction "
-                     + "lines for \(input.problems.count) problems (--skip-invalid)")
+                warn(
+                    "warning: skipped \(input.skippedImages) images and \(input.skippedPredictions) prediction "
+                        + "lines for \(input.problems.count) problems (--skip-invalid)")
             }
             if input.duplicateLabels > 0 {
                 warn("warning: \(input.duplicateLabels) duplicate labels removed, as YOLOv5 removes them")
             }
             if let first = input.unmatchedPredictionFiles.first {
-                warn("warning: \(input.unmatchedPredictionFiles.count) prediction files match no image of "
-                     + "split '\(split)' (first: \(first))")
+                warn(
+                    "warning: \(input.unmatchedPredictionFiles.count) prediction files match no image of "
+                        + "split '\(split)' (first: \(first))")
             }
         }
 

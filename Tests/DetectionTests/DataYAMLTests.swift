@@ -8,7 +8,8 @@ struct DataYAMLTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("studyctl-yaml-\(UUID().uuidString)")
         for (path, text) in files {
             let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
         return root
@@ -63,7 +64,9 @@ struct DataYAMLTests {
         #expect(fromFolder == [base + "/images/val/b.jpg", base + "/images/val/sub/a.PNG"])
         let fromList = try DatasetSplit.images([base + "/list.txt"], split: "val", yamlFile: "data.yaml")
         #expect(fromList == fromFolder)
-        #expect(throws: InputProblem.self) { try DatasetSplit.images([base + "/nope"], split: "val", yamlFile: "d.yaml") }
+        #expect(throws: InputProblem.self) {
+            try DatasetSplit.images([base + "/nope"], split: "val", yamlFile: "d.yaml")
+        }
         #expect(DatasetSplit.labelPath(forImage: "/d/images/x/images/val/a.b.jpg") == "/d/images/x/labels/val/a.b.txt")
         #expect(DatasetSplit.stem("/d/images/val/a.b.jpg") == "a.b")
     }

@@ -3,8 +3,10 @@ import Testing
 
 struct ImageHeaderTests {
     func jpeg(width: Int, height: Int) throws -> [UInt8] {
-        try JPEGCodec().encode(RGBImage(width: width, height: height,
-                                        pixels: [UInt8](repeating: 90, count: width * height * 3)))
+        try JPEGCodec().encode(
+            RGBImage(
+                width: width, height: height,
+                pixels: [UInt8](repeating: 90, count: width * height * 3)))
     }
 
     @Test func jpegSizeFromTheFrameHeader() throws {
@@ -14,9 +16,11 @@ struct ImageHeaderTests {
     @Test func exifOrientationSixSwapsWidthAndHeight() throws {
         let plain = try jpeg(width: 16, height: 12)
         // APP1 "Exif\0\0" + little-endian TIFF with IFD0 holding one entry: Orientation (0x0112) = 6.
-        let tiff: [UInt8] = [0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00,
-                             0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,
-                             0x00, 0x00, 0x00, 0x00]
+        let tiff: [UInt8] = [
+            0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00,
+            0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00,
+        ]
         let payload = Array("Exif".utf8) + [0, 0] + tiff
         let length = payload.count + 2
         let app1: [UInt8] = [0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + payload
@@ -25,7 +29,8 @@ struct ImageHeaderTests {
     }
 
     @Test func pngBmpAndWebPHeaders() {
-        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+        let png: [UInt8] =
+            [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
             + [0, 0, 0x02, 0x80, 0, 0, 0x01, 0xE0, 8, 2, 0, 0, 0]
         #expect(ImageHeader.size(of: png) ?? (0, 0) == (640, 480))
 
@@ -38,7 +43,8 @@ struct ImageHeaderTests {
         for (i, byte) in [0xA8, 0xFD, 0xFF, 0xFF].enumerated() { bmp[22 + i] = UInt8(byte) }  // height -600: top-down
         #expect(ImageHeader.size(of: bmp) ?? (0, 0) == (800, 600))
 
-        let webp: [UInt8] = Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8X".utf8) + [10, 0, 0, 0, 0, 0, 0, 0]
+        let webp: [UInt8] =
+            Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8X".utf8) + [10, 0, 0, 0, 0, 0, 0, 0]
             + [0x3F, 0x01, 0x00, 0xEF, 0x00, 0x00]  // canvas 320 × 240, stored minus one
         #expect(ImageHeader.size(of: webp) ?? (0, 0) == (320, 240))
     }

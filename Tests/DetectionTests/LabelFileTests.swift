@@ -9,14 +9,16 @@ struct LabelFileTests {
     @Test func readsLinesWithBlankLinesAndCRLF() {
         let parsed = labels("0 0.5 0.5 0.2 0.4\r\n\r\n2 0.25 0.75 0.1 0.1\n   \n")
         #expect(parsed.problems.isEmpty)
-        #expect(parsed.labels == [
-            YOLOLabel(classID: 0, box: NormalizedBox(cx: 0.5, cy: 0.5, w: 0.2, h: 0.4)),
-            YOLOLabel(classID: 2, box: NormalizedBox(cx: 0.25, cy: 0.75, w: 0.1, h: 0.1)),
-        ])
+        #expect(
+            parsed.labels == [
+                YOLOLabel(classID: 0, box: NormalizedBox(cx: 0.5, cy: 0.5, w: 0.2, h: 0.4)),
+                YOLOLabel(classID: 2, box: NormalizedBox(cx: 0.25, cy: 0.75, w: 0.1, h: 0.1)),
+            ])
     }
 
     @Test func everyBadLineIsNamedWithItsNumber() {
-        let parsed = labels("""
+        let parsed = labels(
+            """
             0 0.5 0.5 0.2
             0 0.5 abc 0.2 0.2
             7 0.5 0.5 0.2 0.2
@@ -46,7 +48,9 @@ struct LabelFileTests {
         let parsed = labels("0 0.1 0.1 0.5 0.1 0.5 0.4\n1 0.2 0.2 0.3 0.6")
         #expect(parsed.problems.isEmpty)
         let box = parsed.labels[0].box
-        #expect(abs(box.cx - 0.3) < 1e-12 && abs(box.cy - 0.25) < 1e-12 && abs(box.w - 0.4) < 1e-12 && abs(box.h - 0.3) < 1e-12)
+        #expect(
+            abs(box.cx - 0.3) < 1e-12 && abs(box.cy - 0.25) < 1e-12 && abs(box.w - 0.4) < 1e-12
+                && abs(box.h - 0.3) < 1e-12)
         #expect(abs(parsed.labels[1].box.w - 0.1) < 1e-12 && abs(parsed.labels[1].box.h - 0.4) < 1e-12)
     }
 
@@ -58,10 +62,16 @@ struct LabelFileTests {
 
     @Test func predictionsNeedSixFieldsAndAConfidenceInZeroOne() {
         let parsed = LabelFile.parsePredictions(
-            Array("0 0.5 0.5 0.2 0.2 0.9\n1 0.5 0.5 0.2 0.2\n1 0.5 0.5 0.2 0.2 1.5\n0 0.5 0.5 0.2 0.2 nan\n3 0.5 0.5 0.2 0.2 0.5".utf8),
+            Array(
+                "0 0.5 0.5 0.2 0.2 0.9\n1 0.5 0.5 0.2 0.2\n1 0.5 0.5 0.2 0.2 1.5\n0 0.5 0.5 0.2 0.2 nan\n3 0.5 0.5 0.2 0.2 0.5"
+                    .utf8),
             file: "pred/a.txt", classCount: 3)
-        #expect(parsed.predictions == [YOLOPrediction(classID: 0, box: NormalizedBox(cx: 0.5, cy: 0.5, w: 0.2, h: 0.2),
-                                                      confidence: 0.9)])
+        #expect(
+            parsed.predictions == [
+                YOLOPrediction(
+                    classID: 0, box: NormalizedBox(cx: 0.5, cy: 0.5, w: 0.2, h: 0.2),
+                    confidence: 0.9)
+            ])
         #expect(parsed.problems.map(\.line) == [2, 3, 4, 5])
         #expect(parsed.problems[1].message == "confidence 1.5 is outside 0...1")
     }

@@ -24,12 +24,15 @@ struct MatchingTests {
 
         let images = (0..<5).map { i in
             let labels = (0..<3).map { k in
-                YOLOLabel(classID: k % 2, box: NormalizedBox(cx: 0.2 + 0.3 * Double(k), cy: 0.5, w: 0.1 + 0.02 * Double(i), h: 0.3))
+                YOLOLabel(
+                    classID: k % 2,
+                    box: NormalizedBox(cx: 0.2 + 0.3 * Double(k), cy: 0.5, w: 0.1 + 0.02 * Double(i), h: 0.3))
             }
-            return AnnotatedImage(path: "\(i).png", width: 640, height: 480, labels: labels,
-                                  predictions: labels.enumerated().map { k, l in
-                                      YOLOPrediction(classID: l.classID, box: l.box, confidence: 0.9 - 0.1 * Double(k))
-                                  })
+            return AnnotatedImage(
+                path: "\(i).png", width: 640, height: 480, labels: labels,
+                predictions: labels.enumerated().map { k, l in
+                    YOLOPrediction(classID: l.classID, box: l.box, confidence: 0.9 - 0.1 * Double(k))
+                })
         }
         let m = yolov5Evaluate(images, classCount: 2)
         #expect(abs(m.map50 - 0.995) < 1e-12 && abs(m.map50to95 - 0.995) < 1e-12)
@@ -39,8 +42,10 @@ struct MatchingTests {
 
         // Predictions of a class that has no labels change nothing.
         var noisy = images
-        noisy[0].predictions.append(YOLOPrediction(classID: 2, box: NormalizedBox(cx: 0.5, cy: 0.5, w: 0.2, h: 0.2),
-                                                   confidence: 0.99))
+        noisy[0].predictions.append(
+            YOLOPrediction(
+                classID: 2, box: NormalizedBox(cx: 0.5, cy: 0.5, w: 0.2, h: 0.2),
+                confidence: 0.99))
         let m3 = yolov5Evaluate(noisy, classCount: 3)
         #expect(m3.map50 == m.map50 && m3.map50to95 == m.map50to95 && m3.precision == m.precision)
         #expect(m3.perClass?.classes == [0, 1])
@@ -50,7 +55,9 @@ struct MatchingTests {
         let image = AnnotatedImage(
             path: "a.png", width: 100, height: 100,
             labels: [YOLOLabel(classID: 0, box: NormalizedBox(cx: 0.2, cy: 0.2, w: 0.1, h: 0.1))],
-            predictions: [YOLOPrediction(classID: 0, box: NormalizedBox(cx: 0.8, cy: 0.8, w: 0.1, h: 0.1), confidence: 0.9)])
+            predictions: [
+                YOLOPrediction(classID: 0, box: NormalizedBox(cx: 0.8, cy: 0.8, w: 0.1, h: 0.1), confidence: 0.9)
+            ])
         let m = yolov5Evaluate([image], classCount: 1)
         #expect(m.precision == 0 && m.recall == 0 && m.map50 == 0 && m.map50to95 == 0)
         #expect(yolov5Evaluate([], classCount: 1).perClass == nil)
@@ -59,8 +66,10 @@ struct MatchingTests {
 
     @Test func confusionMatrixByHand() {
         var matrix = ConfusionMatrix(classCount: 2)
-        let labels = [LabeledBox(box: PixelBox(x1: 0, y1: 0, x2: 10, y2: 10), classID: 0),
-                      LabeledBox(box: PixelBox(x1: 50, y1: 50, x2: 60, y2: 60), classID: 1)]
+        let labels = [
+            LabeledBox(box: PixelBox(x1: 0, y1: 0, x2: 10, y2: 10), classID: 0),
+            LabeledBox(box: PixelBox(x1: 50, y1: 50, x2: 60, y2: 60), classID: 1),
+        ]
         let predictions = [
             PredictedBox(box: PixelBox(x1: 0, y1: 0, x2: 10, y2: 9), confidence: 0.9, classID: 1),  // label 0, wrong class
             PredictedBox(box: PixelBox(x1: 80, y1: 80, x2: 90, y2: 90), confidence: 0.8, classID: 0),  // background

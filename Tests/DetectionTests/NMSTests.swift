@@ -12,7 +12,8 @@ struct NMSTests {
         let c = box(20, 20, 30, 30, 0.7)
         let d = box(1, 1, 11, 11, 0.85, 1)  // same place as b, other class
         let e = box(0, 0, 10, 10, 0.2)  // below the confidence threshold
-        let kept = nonMaxSuppression([c, b, e, a, d], options: NMSOptions(confidenceThreshold: 0.25, iouThreshold: 0.45))
+        let kept = nonMaxSuppression(
+            [c, b, e, a, d], options: NMSOptions(confidenceThreshold: 0.25, iouThreshold: 0.45))
         #expect(kept == [a, d, c])
         let agnostic = nonMaxSuppression([c, b, e, a, d], options: NMSOptions(iouThreshold: 0.45, classAgnostic: true))
         #expect(agnostic == [a, c])
@@ -29,7 +30,8 @@ struct NMSTests {
     }
 
     @Test func equalConfidencesKeepInputOrder() {
-        let a = box(0, 0, 10, 10, 0.5), b = box(1, 0, 11, 10, 0.5)
+        let a = box(0, 0, 10, 10, 0.5)
+        let b = box(1, 0, 11, 10, 0.5)
         #expect(nonMaxSuppression([a, b]) == [a])
         #expect(nonMaxSuppression([b, a]) == [b])
     }
@@ -37,8 +39,10 @@ struct NMSTests {
     @Test func thousandsOfBoxesTakeMilliseconds() {
         var rng = SplitMix64(seed: 7)
         let candidates = (0..<20_000).map { _ -> PredictedBox in
-            let x = Float(rng.unit() * 600), y = Float(rng.unit() * 600)
-            let w = Float(8 + rng.unit() * 60), h = Float(8 + rng.unit() * 60)
+            let x = Float(rng.unit() * 600)
+            let y = Float(rng.unit() * 600)
+            let w = Float(8 + rng.unit() * 60)
+            let h = Float(8 + rng.unit() * 60)
             return box(x, y, x + w, y + h, Float(rng.unit()), Int(rng.unit() * 5))
         }
         let clock = ContinuousClock()

@@ -65,8 +65,9 @@ struct ReferenceFixture: Decodable {
                         YOLOLabel(classID: Int($0[0]), box: NormalizedBox(cx: $0[1], cy: $0[2], w: $0[3], h: $0[4]))
                     },
                     predictions: image.predictions.map {
-                        YOLOPrediction(classID: Int($0[0]), box: NormalizedBox(cx: $0[1], cy: $0[2], w: $0[3], h: $0[4]),
-                                       confidence: $0[5])
+                        YOLOPrediction(
+                            classID: Int($0[0]), box: NormalizedBox(cx: $0[1], cy: $0[2], w: $0[3], h: $0[4]),
+                            confidence: $0[5])
                     })
             }
         }
@@ -76,8 +77,11 @@ struct ReferenceFixture: Decodable {
     var scenarios: [Scenario]
 
     static let shared: ReferenceFixture = {
-        guard let url = Bundle.module.url(forResource: "reference_metrics", withExtension: "json", subdirectory: "Fixtures"),
-              let data = try? Data(contentsOf: url) else {
+        guard
+            let url = Bundle.module.url(
+                forResource: "reference_metrics", withExtension: "json", subdirectory: "Fixtures"),
+            let data = try? Data(contentsOf: url)
+        else {
             fatalError("Fixtures/reference_metrics.json is missing: run tools/reference_metrics.py")
         }
         let decoder = JSONDecoder()

@@ -16,16 +16,19 @@ struct ReferenceMetricsTests {
         #expect(abs(m.precision - reference.mp) < Self.tolerance, "P \(m.precision) vs \(reference.mp)")
         #expect(abs(m.recall - reference.mr) < Self.tolerance, "R \(m.recall) vs \(reference.mr)")
         #expect(abs(m.map50 - reference.map50) < Self.tolerance, "mAP50 \(m.map50) vs \(reference.map50)")
-        #expect(abs(m.map50to95 - reference.map5095) < Self.tolerance, "mAP50-95 \(m.map50to95) vs \(reference.map5095)")
+        #expect(
+            abs(m.map50to95 - reference.map5095) < Self.tolerance, "mAP50-95 \(m.map50to95) vs \(reference.map5095)")
         #expect(abs(m.fitness - reference.fitness) < Self.tolerance, "fitness \(m.fitness) vs \(reference.fitness)")
         #expect(m.confusionMatrix.counts == reference.confusionMatrix)
 
         guard let classes = reference.classes else { return }
         let p = try #require(m.perClass)
         #expect(p.classes == classes)
-        for (label, ours, theirs) in [("P", p.precision, reference.precision), ("R", p.recall, reference.recall),
-                                      ("F1", p.f1, reference.f1), ("AP50", p.ap50, reference.ap50),
-                                      ("AP50-95", p.ap50to95, reference.ap5095)] {
+        for (label, ours, theirs) in [
+            ("P", p.precision, reference.precision), ("R", p.recall, reference.recall),
+            ("F1", p.f1, reference.f1), ("AP50", p.ap50, reference.ap50),
+            ("AP50-95", p.ap50to95, reference.ap5095),
+        ] {
             let theirs = try #require(theirs)
             #expect(maxDifference(ours, theirs) < Self.tolerance, "\(label): \(ours) vs \(theirs)")
         }
@@ -56,9 +59,11 @@ struct ReferenceMetricsTests {
         let curves = try #require(yolov5Evaluate(scenario.annotated, classCount: scenario.nc).perClass).curves
         #expect(curves.grid.count == 1000)
         func sampled(_ rows: [[Double]]) -> [[Double]] { rows.map { row in indices.map { row[$0] } } }
-        for (label, ours, theirs) in [("precision", curves.precision, reference.precisionCurve),
-                                      ("recall", curves.recall, reference.recallCurve),
-                                      ("f1", curves.f1, reference.f1Curve), ("pr", curves.pr, reference.prCurve)] {
+        for (label, ours, theirs) in [
+            ("precision", curves.precision, reference.precisionCurve),
+            ("recall", curves.recall, reference.recallCurve),
+            ("f1", curves.f1, reference.f1Curve), ("pr", curves.pr, reference.prCurve),
+        ] {
             let theirs = try #require(theirs)
             let ours = sampled(ours)
             #expect(ours.count == theirs.count, "\(label): \(ours.count) rows vs \(theirs.count)")
@@ -73,7 +78,8 @@ struct ReferenceMetricsTests {
         let scenario = ReferenceFixture.scenario(name)
         let reference = scenario.coco
         let m = cocoEvaluate(scenario.annotated.map(\.cocoAnnotations), classCount: scenario.nc)
-        #expect(abs(m.map50to95 - reference.map5095) < Self.tolerance, "mAP50-95 \(m.map50to95) vs \(reference.map5095)")
+        #expect(
+            abs(m.map50to95 - reference.map5095) < Self.tolerance, "mAP50-95 \(m.map50to95) vs \(reference.map5095)")
         #expect(abs(m.map50 - reference.map50) < Self.tolerance, "mAP50 \(m.map50) vs \(reference.map50)")
         #expect(abs(m.map75 - reference.map75) < Self.tolerance, "mAP75 \(m.map75) vs \(reference.map75)")
         #expect(abs(m.mar100 - reference.mar100) < Self.tolerance, "mAR100 \(m.mar100) vs \(reference.mar100)")

@@ -10,9 +10,10 @@ struct EvalCLITests {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("DetectionTests/Fixtures/reference_metrics.json")
         guard let data = try? Data(contentsOf: url),
-              let fixture = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let scenarios = fixture["scenarios"] as? [[String: Any]],
-              let mixed = scenarios.first(where: { $0["name"] as? String == "mixed" }) else {
+            let fixture = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let scenarios = fixture["scenarios"] as? [[String: Any]],
+            let mixed = scenarios.first(where: { $0["name"] as? String == "mixed" })
+        else {
             fatalError("cannot read the mixed scenario of \(url.path)")
         }
         return mixed
@@ -24,13 +25,16 @@ struct EvalCLITests {
         let images = (Self.mixed["images"] as? [[String: Any]] ?? []).enumerated().map { i, image in
             func lines(_ key: String) -> [String]? {
                 let rows = image[key] as? [[Double]] ?? []
-                return rows.isEmpty ? nil : rows.map { row in
-                    ([String(Int(row[0]))] + row.dropFirst().map { "\($0)" }).joined(separator: " ")
-                }
+                return rows.isEmpty
+                    ? nil
+                    : rows.map { row in
+                        ([String(Int(row[0]))] + row.dropFirst().map { "\($0)" }).joined(separator: " ")
+                    }
             }
-            return TinyDataset.Image(name: String(format: "img%03d", i), width: image["width"] as? Int ?? 0,
-                                     height: image["height"] as? Int ?? 0, labels: lines("labels"),
-                                     predictions: lines("predictions"), png: i % 5 == 0)
+            return TinyDataset.Image(
+                name: String(format: "img%03d", i), width: image["width"] as? Int ?? 0,
+                height: image["height"] as? Int ?? 0, labels: lines("labels"),
+                predictions: lines("predictions"), png: i % 5 == 0)
         }
         return try TinyDataset(names: ["cat", "dog", "bird", "fish"], images: images)
     }
@@ -40,8 +44,9 @@ struct EvalCLITests {
     @Test func jsonCarriesBothProtocolsAndMatchesTheReferences() throws {
         let dataset = try mixedDataset()
         defer { dataset.remove() }
-        let (status, output) = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.predictions,
-                                                "--format", "json")
+        let (status, output) = try cli.studyctl(
+            "eval", "--data", dataset.yaml, "--predictions", dataset.predictions,
+            "--format", "json")
         #expect(status == 0, "\(output)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         let yolo = try #require(Self.mixed["yolov5"] as? [String: Any])
@@ -67,33 +72,43 @@ struct EvalCLITests {
         let (status, output) = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.predictions)
         #expect(status == 0, "\(output)")
         let lines = output.split(separator: "\n").map(String.init)
-        #expect(lines.first == "                 Class     Images  Instances          P          R      mAP50   mAP50-95")
+        #expect(
+            lines.first == "                 Class     Images  Instances          P          R      mAP50   mAP50-95")
         let yolo = try #require(Self.mixed["yolov5"] as? [String: Any])
         let instances = (yolo["instances"] as? [Int] ?? []).reduce(0, +)
-        let all = "                   all" + String(format: "%11d%11d%11.3g%11.3g%11.3g%11.3g", 50, instances,
-                                                     number(yolo["mp"]), number(yolo["mr"]), number(yolo["map50"]),
-                                                     number(yolo["map50_95"]))
+        let all =
+            "                   all"
+            + String(
+                format: "%11d%11d%11.3g%11.3g%11.3g%11.3g", 50, instances,
+                number(yolo["mp"]), number(yolo["mr"]), number(yolo["map50"]),
+                number(yolo["map50_95"]))
         #expect(lines.count == 5 && lines[1] == all, "\(output)")
         #expect(lines[2].hasPrefix("                   cat         50"))
 
-        let (cocoStatus, cocoOutput) = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions",
-                                                        dataset.predictions, "--protocol", "coco")
+        let (cocoStatus, cocoOutput) = try cli.studyctl(
+            "eval", "--data", dataset.yaml, "--predictions",
+            dataset.predictions, "--protocol", "coco")
         #expect(cocoStatus == 0)
         let coco = try #require(Self.mixed["coco"] as? [String: Any])
-        let cocoAll = "                   all" + String(format: "%11d%11d", 50, instances) + "          -          -"
+        let cocoAll =
+            "                   all" + String(format: "%11d%11d", 50, instances) + "          -          -"
             + String(format: "%11.3g%11.3g", number(coco["map50"]), number(coco["map50_95"]))
         #expect(cocoOutput.split(separator: "\n").map(String.init).dropFirst().first == cocoAll, "\(cocoOutput)")
     }
 
     @Test func aPerfectDetectorScores0995InYOLOv5AndOneInCOCO() throws {
         let lines = ["0 0.5 0.5 0.25 0.5", "0 0.2 0.2 0.1 0.1"]
-        let dataset = try TinyDataset(names: ["thing"], images: [
-            .init(name: "a", width: 64, height: 48, labels: lines, predictions: lines.map { $0 + " 0.9" }, png: true),
-            .init(name: "b", width: 32, height: 32, labels: nil, predictions: nil),
-        ])
+        let dataset = try TinyDataset(
+            names: ["thing"],
+            images: [
+                .init(
+                    name: "a", width: 64, height: 48, labels: lines, predictions: lines.map { $0 + " 0.9" }, png: true),
+                .init(name: "b", width: 32, height: 32, labels: nil, predictions: nil),
+            ])
         defer { dataset.remove() }
-        let (status, output) = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.predictions,
-                                                "--format", "json")
+        let (status, output) = try cli.studyctl(
+            "eval", "--data", dataset.yaml, "--predictions", dataset.predictions,
+            "--format", "json")
         #expect(status == 0, "\(output)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         #expect(abs(number(json["map50"]) - 0.995) < 1e-12 && abs(number(json["map50_95"]) - 0.995) < 1e-12)
@@ -102,11 +117,16 @@ struct EvalCLITests {
     }
 
     @Test func badLinesExitTwoNamingFileAndLine() throws {
-        let dataset = try TinyDataset(names: ["a", "b"], images: [
-            .init(name: "good", width: 40, height: 30, labels: ["0 0.5 0.5 0.2 0.2"], predictions: ["0 0.5 0.5 0.2 0.2 0.8"]),
-            .init(name: "bad", width: 40, height: 30, labels: ["0 0.5 0.5 0.2 0.2", "1 0.5 0.5 0.2"],
-                  predictions: ["5 0.5 0.5 0.2 0.2 0.8"]),
-        ])
+        let dataset = try TinyDataset(
+            names: ["a", "b"],
+            images: [
+                .init(
+                    name: "good", width: 40, height: 30, labels: ["0 0.5 0.5 0.2 0.2"],
+                    predictions: ["0 0.5 0.5 0.2 0.2 0.8"]),
+                .init(
+                    name: "bad", width: 40, height: 30, labels: ["0 0.5 0.5 0.2 0.2", "1 0.5 0.5 0.2"],
+                    predictions: ["5 0.5 0.5 0.2 0.2 0.8"]),
+            ])
         defer { dataset.remove() }
         let (status, output) = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.predictions)
         #expect(status == 2, "\(output)")
@@ -114,17 +134,22 @@ struct EvalCLITests {
         #expect(output.contains("predictions/bad.txt:1: class id 5 is out of range"), "\(output)")
         #expect(!output.contains("Fatal error"))
 
-        let (skipStatus, skipOutput) = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions",
-                                                        dataset.predictions, "--skip-invalid", "--format", "json")
+        let (skipStatus, skipOutput) = try cli.studyctl(
+            "eval", "--data", dataset.yaml, "--predictions",
+            dataset.predictions, "--skip-invalid", "--format", "json")
         #expect(skipStatus == 0, "\(skipOutput)")
         #expect(skipOutput.contains("warning: skipped 1 images and 0 prediction lines for 2 problems"))
         #expect(skipOutput.contains("\"images\" : 1"))
     }
 
     @Test func atMostTwentyProblemsAreListedWithTheirCount() throws {
-        let dataset = try TinyDataset(names: ["a"], images: [
-            .init(name: "many", width: 40, height: 30, labels: (0..<25).map { _ in "0 0.5 x 0.2 0.2" }, predictions: nil),
-        ])
+        let dataset = try TinyDataset(
+            names: ["a"],
+            images: [
+                .init(
+                    name: "many", width: 40, height: 30, labels: (0..<25).map { _ in "0 0.5 x 0.2 0.2" },
+                    predictions: nil)
+            ])
         defer { dataset.remove() }
         let (status, output) = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.predictions)
         #expect(status == 2)
@@ -133,13 +158,17 @@ struct EvalCLITests {
     }
 
     @Test func missingFoldersAndFilesExitTwo() throws {
-        let dataset = try TinyDataset(names: ["a"], images: [.init(name: "a", width: 40, height: 30, labels: nil, predictions: nil)])
+        let dataset = try TinyDataset(
+            names: ["a"], images: [.init(name: "a", width: 40, height: 30, labels: nil, predictions: nil)])
         defer { dataset.remove() }
-        let noPredictions = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.root.path + "/nope")
+        let noPredictions = try cli.studyctl(
+            "eval", "--data", dataset.yaml, "--predictions", dataset.root.path + "/nope")
         #expect(noPredictions.status == 2 && noPredictions.output.contains("/nope: no such folder of predictions"))
-        let noYaml = try cli.studyctl("eval", "--data", dataset.root.path + "/missing.yaml", "--predictions", dataset.predictions)
+        let noYaml = try cli.studyctl(
+            "eval", "--data", dataset.root.path + "/missing.yaml", "--predictions", dataset.predictions)
         #expect(noYaml.status == 2 && noYaml.output.contains("missing.yaml: cannot read"))
-        let noSplit = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.predictions, "--split", "test")
+        let noSplit = try cli.studyctl(
+            "eval", "--data", dataset.yaml, "--predictions", dataset.predictions, "--split", "test")
         #expect(noSplit.status == 2 && noSplit.output.contains("no 'test' split"))
         try dataset.write("not an image", to: "images/val/a.jpg")
         let unreadable = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.predictions)

@@ -28,13 +28,19 @@ struct TinyDataset {
         try write("path: .\nval: images/val\nnames: [\(names.joined(separator: ", "))]\n", to: "data.yaml")
         let codec = try JPEGCodec()
         for image in images {
-            let bytes = image.png
+            let bytes =
+                image.png
                 ? Self.png(width: image.width, height: image.height)
-                : try codec.encode(RGBImage(width: image.width, height: image.height,
-                                            pixels: [UInt8](repeating: 128, count: image.width * image.height * 3)),
-                                   quality: 50)
-            try Data(bytes).write(to: root.appendingPathComponent("images/val/\(image.name).\(image.png ? "png" : "jpg")"))
-            if let labels = image.labels { try write(labels.joined(separator: "\n"), to: "labels/val/\(image.name).txt") }
+                : try codec.encode(
+                    RGBImage(
+                        width: image.width, height: image.height,
+                        pixels: [UInt8](repeating: 128, count: image.width * image.height * 3)),
+                    quality: 50)
+            try Data(bytes).write(
+                to: root.appendingPathComponent("images/val/\(image.name).\(image.png ? "png" : "jpg")"))
+            if let labels = image.labels {
+                try write(labels.joined(separator: "\n"), to: "labels/val/\(image.name).txt")
+            }
             if let predictions = image.predictions {
                 try write(predictions.joined(separator: "\n"), to: "predictions/\(image.name).txt")
             }
@@ -49,7 +55,9 @@ struct TinyDataset {
 
     /// A valid grey RGB PNG: IHDR, one IDAT of stored (uncompressed) deflate blocks, IEND.
     static func png(width: Int, height: Int) -> [UInt8] {
-        func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        func be32(_ v: UInt32) -> [UInt8] {
+            [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+        }
         func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
             let body = Array(type.utf8) + data
             return be32(UInt32(data.count)) + body + be32(crc32(body))
@@ -65,14 +73,16 @@ struct TinyDataset {
             zlib += raw[offset..<offset + n]
             offset += n
         } while offset < raw.count
-        var a: UInt32 = 1, b: UInt32 = 0
+        var a: UInt32 = 1
+        var b: UInt32 = 0
         for byte in raw {
             a = (a + UInt32(byte)) % 65521
             b = (b + a) % 65521
         }
         zlib += be32(b << 16 | a)
         let ihdr = be32(UInt32(width)) + be32(UInt32(height)) + [8, 2, 0, 0, 0]
-        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr) + chunk("IDAT", zlib) + chunk("IEND", [])
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr) + chunk("IDAT", zlib)
+            + chunk("IEND", [])
     }
 
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
