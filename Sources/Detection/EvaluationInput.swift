@@ -17,6 +17,8 @@ public struct EvaluationInput: Sendable {
     public var duplicateLabels: Int
     /// Prediction files whose stem matches no image of the split.
     public var unmatchedPredictionFiles: [String]
+    /// How many `.txt` files the prediction folder holds.
+    public var predictionFileCount: Int
 
     /// Loads a split. Problems with single files are collected, not thrown: images with invalid
     /// labels or unreadable headers are left out, invalid prediction lines are dropped, and the
@@ -53,7 +55,8 @@ public struct EvaluationInput: Sendable {
         }
         var result = EvaluationInput(
             images: [], problems: [], skippedImages: 0, skippedPredictions: 0,
-            duplicateLabels: 0, unmatchedPredictionFiles: unmatched)
+            duplicateLabels: 0, unmatchedPredictionFiles: unmatched,
+            predictionFileCount: predictionFiles.count)
         result.images.reserveCapacity(loaded.count)
         for item in loaded {
             result.problems += item.problems
@@ -86,7 +89,8 @@ public struct EvaluationInput: Sendable {
         var labels: [YOLOLabel] = []
         var duplicates = 0
         let labelPath = DatasetSplit.labelPath(forImage: path)
-        if let bytes = readFile(labelPath) {
+        switch readFile(labelPath) {
+        case .success(let bytes?):
             let parsed = LabelFile.parseLabels(bytes, file: labelPath, classCount: classCount)
             labels = parsed.labels
             duplicates = parsed.duplicatesRemoved
@@ -94,17 +98,25 @@ public struct EvaluationInput: Sendable {
                 problems += parsed.problems
                 valid = false
             }
+        case .success(nil):
+            break  // no label file: an image without objects
+        case .failure(let problem):
+            problems.append(problem)
+            valid = false
         }
         var predictions: [YOLOPrediction] = []
         var skipped = 0
         if let predictionFile {
-            if let bytes = readFile(predictionFile) {
+            switch readFile(predictionFile) {
+            case .success(let bytes?):
                 let parsed = LabelFile.parsePredictions(bytes, file: predictionFile, classCount: classCount)
                 predictions = parsed.predictions
                 problems += parsed.problems
                 skipped = parsed.problems.count
-            } else {
-                problems.append(InputProblem(file: predictionFile, "cannot read the prediction file"))
+            case .success(nil):
+                break  // listed a moment ago, gone now: no predictions
+            case .failure(let problem):
+                problems.append(problem)
                 valid = false
             }
         }
@@ -134,13 +146,18 @@ public struct EvaluationInput: Sendable {
         return files
     }
 
-    /// The whole file, or nil when it cannot be read (a missing label file means no labels).
-    static func readFile(_ path: String) -> [UInt8]? {
+    /// The whole file; nil when there is no such file; a problem when it exists but cannot be read.
+    static func readFile(_ path: String) -> Result<[UInt8]?, InputProblem> {
         let fd = open(path, O_RDONLY)
-        if fd < 0 { return nil }
+        if fd < 0 {
+            if errno == ENOENT { return .success(nil) }
+            return .failure(InputProblem(file: path, "cannot open: \(String(cString: strerror(errno)))"))
+        }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            return .failure(InputProblem(file: path, "not a regular file"))
+        }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var done = 0
         while done < bytes.count {
@@ -148,11 +165,12 @@ public struct EvaluationInput: Sendable {
                 guard let base = buffer.baseAddress else { return 0 }
                 return read(fd, base + done, buffer.count - done)
             }
-            if n <= 0 { break }
+            if n < 0 { return .failure(InputProblem(file: path, "cannot read: \(String(cString: strerror(errno)))")) }
+            if n == 0 { break }
             done += n
         }
         bytes.removeLast(bytes.count - done)
-        return bytes
+        return .success(bytes)
     }
 
     /// `transform` applied to every element on all cores, results in order.

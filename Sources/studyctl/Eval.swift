@@ -107,6 +107,11 @@ extension StudyCtl {
             if input.duplicateLabels > 0 {
                 warn("warning: \(input.duplicateLabels) duplicate labels removed, as YOLOv5 removes them")
             }
+            if input.predictionFileCount == 0 {
+                let labels = predictions + "/labels"
+                let hint = FileManager.default.fileExists(atPath: labels) ? " (did you mean \(labels)?)" : ""
+                warn("warning: no prediction files (*.txt) in \(predictions)\(hint); every image counts as having none")
+            }
             if let first = input.unmatchedPredictionFiles.first {
                 warn(
                     "warning: \(input.unmatchedPredictionFiles.count) prediction files match no image of "

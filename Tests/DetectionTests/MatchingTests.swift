@@ -6,8 +6,9 @@ struct MatchingTests {
 
     @Test func firstPredictionWinsTheLabelEvenWithLowerIoU() {
         // YOLOv5's rule: each label goes to the lowest-index prediction that chose it.
-        let first = PredictedBox(box: PixelBox(x1: 0, y1: 0, x2: 58, y2: 100), confidence: 0.9, classID: 0)  // IoU 0.58
-        let second = PredictedBox(box: PixelBox(x1: 0, y1: 0, x2: 92, y2: 100), confidence: 0.8, classID: 0)  // IoU 0.92
+        // IoU 0.58, then IoU 0.92.
+        let first = PredictedBox(box: PixelBox(x1: 0, y1: 0, x2: 58, y2: 100), confidence: 0.9, classID: 0)
+        let second = PredictedBox(box: PixelBox(x1: 0, y1: 0, x2: 92, y2: 100), confidence: 0.8, classID: 0)
         let tp = matchPredictions([first, second], to: [label])
         #expect((0..<10).map { tp[0, $0] } == [true, true, false, false, false, false, false, false, false, false])
         #expect((0..<10).map { tp[1, $0] } == [false, false, true, true, true, true, true, true, true, false])
@@ -71,7 +72,8 @@ struct MatchingTests {
             LabeledBox(box: PixelBox(x1: 50, y1: 50, x2: 60, y2: 60), classID: 1),
         ]
         let predictions = [
-            PredictedBox(box: PixelBox(x1: 0, y1: 0, x2: 10, y2: 9), confidence: 0.9, classID: 1),  // label 0, wrong class
+            // On label 0 with the wrong class.
+            PredictedBox(box: PixelBox(x1: 0, y1: 0, x2: 10, y2: 9), confidence: 0.9, classID: 1),
             PredictedBox(box: PixelBox(x1: 80, y1: 80, x2: 90, y2: 90), confidence: 0.8, classID: 0),  // background
             PredictedBox(box: PixelBox(x1: 50, y1: 50, x2: 60, y2: 60), confidence: 0.1, classID: 1),  // below 0.25
         ]

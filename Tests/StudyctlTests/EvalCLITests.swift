@@ -170,6 +170,8 @@ struct EvalCLITests {
         let noSplit = try cli.studyctl(
             "eval", "--data", dataset.yaml, "--predictions", dataset.predictions, "--split", "test")
         #expect(noSplit.status == 2 && noSplit.output.contains("no 'test' split"))
+        let empty = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.predictions)
+        #expect(empty.status == 0 && empty.output.contains("warning: no prediction files (*.txt) in"))
         try dataset.write("not an image", to: "images/val/a.jpg")
         let unreadable = try cli.studyctl("eval", "--data", dataset.yaml, "--predictions", dataset.predictions)
         #expect(unreadable.status == 2 && unreadable.output.contains("images/val/a.jpg: cannot read the image size"))
