@@ -44,6 +44,7 @@ public struct DataYAML: Sendable, Equatable {
         }
 
         let names = try parseNames(top["names"], file: file)
+        if names.isEmpty { throw problem(top["names"], "names: no classes") }
         if let ncNode = top["nc"], ncNode.null == nil {
             guard let nc = ncNode.int else { throw problem(ncNode, "nc: expected a whole number") }
             guard nc == names.count else {

@@ -73,12 +73,12 @@ extension StudyCtl {
             let dataset: DataYAML
             let input: EvaluationInput
             switch loaded {
-            case .failure(let problem): throw badInput([problem], total: 1)
+            case .failure(let problem): throw badInput([problem])
             case .success(let value): (dataset, input) = value
             }
             try report(input)
             if input.images.isEmpty {
-                throw badInput([InputProblem(file: data, "\(split): no images to evaluate")], total: 1)
+                throw badInput([InputProblem(file: data, "\(split): no images to evaluate")])
             }
 
             let names = dataset.names
@@ -98,7 +98,7 @@ extension StudyCtl {
         /// Prints what was wrong with the input; throws exit code 2 unless `--skip-invalid`.
         private func report(_ input: EvaluationInput) throws {
             if !input.problems.isEmpty {
-                guard skipInvalid else { throw badInput(input.problems, total: input.problems.count) }
+                guard skipInvalid else { throw badInput(input.problems) }
                 for problem in input.problems.prefix(20) { warn("warning: \(problem)") }
                 warn(
                     "warning: skipped \(input.skippedImages) images and \(input.skippedPredictions) prediction "
@@ -120,9 +120,9 @@ extension StudyCtl {
         }
 
         /// Prints up to 20 problems and their count, and returns exit code 2.
-        private func badInput(_ problems: [InputProblem], total: Int) -> ExitCode {
+        private func badInput(_ problems: [InputProblem]) -> ExitCode {
             for problem in problems.prefix(20) { warn("\(problem)") }
-            if total > 20 { warn("... and \(total - 20) more (\(total) problems in all)") }
+            if problems.count > 20 { warn("... and \(problems.count - 20) more (\(problems.count) problems in all)") }
             warn("error: invalid input; fix it, or pass --skip-invalid to leave out invalid images and lines")
             return ExitCode(2)
         }

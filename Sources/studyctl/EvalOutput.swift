@@ -36,7 +36,7 @@ enum EvalTable {
     }
 
     static func row(_ name: String, _ images: Int, _ instances: Int, _ values: [Double?]) -> String {
-        pad(name, 22) + String(format: "%11d%11d", images, instances)
+        pad(name, 22) + String(format: "%11ld%11ld", images, instances)
             + values.map { $0.map { String(format: "%11.3g", $0) } ?? pad("-", 11) }.joined()
     }
 
