@@ -141,7 +141,7 @@ public func apPerClass(
             ap[ci][j] = value
             if j == 0 {
                 prClasses.append(classes[ci])
-                pr.append(APPerClassResult.interpolate(px, mrec, mpre))
+                pr.append(NumPy.interp(px, mrec, mpre))
             }
         }
     }
@@ -177,7 +177,7 @@ public func computeAP(recall: [Double], precision: [Double]) -> (ap: Double, mpr
         mpre[i] = mpre[i + 1]
     }
     let x = NumPy.linspace(0, 1, 101)
-    return (NumPy.trapz(APPerClassResult.interpolate(x, mrec, mpre), x), mpre, mrec)
+    return (NumPy.trapz(NumPy.interp(x, mrec, mpre), x), mpre, mrec)
 }
 
 /// YOLOv5's `smooth(y, f)`: a box filter over a fraction `f` of the points, edges padded with the
@@ -200,15 +200,4 @@ func argmax(_ values: [Double]) -> Int {
     var best = 0
     for i in values.indices where values[i] > values[best] { best = i }
     return best
-}
-
-extension APPerClassResult {
-    /// `np.interp(x, xp, fp)` at every point of `x` (NumPy's defaults for `left` and `right`).
-    static func interpolate(_ x: [Double], _ xp: [Double], _ fp: [Double]) -> [Double] {
-        xp.withUnsafeBufferPointer { xpb in
-            fp.withUnsafeBufferPointer { fpb in
-                x.map { NumPy.interp($0, xpb, fpb, left: fpb[0], right: fpb[fpb.count - 1]) }
-            }
-        }
-    }
 }

@@ -41,6 +41,16 @@ enum NumPy {
         return y
     }
 
+    /// `np.interp(x, xp, fp)` at every point of `x`, with NumPy's defaults for `left` and `right`
+    /// (the first and last `fp`).
+    static func interp(_ x: [Double], _ xp: [Double], _ fp: [Double]) -> [Double] {
+        xp.withUnsafeBufferPointer { xpb in
+            fp.withUnsafeBufferPointer { fpb in
+                x.map { interp($0, xpb, fpb, left: fpb[0], right: fpb[fpb.count - 1]) }
+            }
+        }
+    }
+
     /// `np.trapz(y, x)`: the trapezoidal rule.
     // numpy lib/_function_base_impl.py trapezoid
     static func trapz(_ y: [Double], _ x: [Double]) -> Double {
