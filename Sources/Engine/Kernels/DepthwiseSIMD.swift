@@ -54,12 +54,23 @@ struct PaddedPlane {
             if phases == 1 {
                 (base + (iy + padding) * rowStride + padding).update(from: src, count: width)
             } else {
-                // Column c = ix + padding goes to phase c & 1 at index c >> 1.
+                // Column c = ix + padding goes to phase c & 1 at index c >> 1: input columns of
+                // one parity land in one phase row, 16 at a time.
                 let even = base + (iy + padding) * rowStride, odd = even + rows * rowStride
-                var ix = padding & 1
-                while ix < width { even[(ix + padding) >> 1] = src[ix]; ix += 2 }
-                ix = 1 - (padding & 1)
-                while ix < width { odd[(ix + padding) >> 1] = src[ix]; ix += 2 }
+                let (first, second) = padding & 1 == 0 ? (even, odd) : (odd, even)
+                let firstStart = padding >> 1, secondStart = (padding + 1) >> 1
+                var ix = 0
+                while ix + 32 <= width {
+                    let pair = UnsafeRawPointer(src + ix).loadUnaligned(as: SIMD32<Float>.self)
+                    (first + firstStart + ix / 2).store(pair.evenHalf, 0)
+                    (second + secondStart + ix / 2).store(pair.oddHalf, 0)
+                    ix += 32
+                }
+                while ix < width {
+                    let c = ix + padding
+                    (c & 1 == 0 ? even : odd)[c >> 1] = src[ix]
+                    ix += 1
+                }
             }
         }
     }
@@ -78,10 +89,22 @@ struct PaddedPlane {
                 for j in ix..<width { dst[j] = accumulate ? dst[j] + src[j] : src[j] }
             } else {
                 let even = base + (iy + padding) * rowStride, odd = even + rows * rowStride
-                for ix in 0..<width {
+                let (first, second) = padding & 1 == 0 ? (even, odd) : (odd, even)
+                let firstStart = padding >> 1, secondStart = (padding + 1) >> 1
+                var ix = 0
+                while ix + 32 <= width {
+                    var pair = SIMD32<Float>()
+                    pair.evenHalf = (first + firstStart + ix / 2).vec(0)
+                    pair.oddHalf = (second + secondStart + ix / 2).vec(0)
+                    let out = UnsafeMutableRawPointer(dst + ix)
+                    out.storeBytes(of: accumulate ? out.loadUnaligned(as: SIMD32<Float>.self) + pair : pair, as: SIMD32<Float>.self)
+                    ix += 32
+                }
+                while ix < width {
                     let c = ix + padding
                     let v = (c & 1 == 0 ? even : odd)[c >> 1]
                     dst[ix] = accumulate ? dst[ix] + v : v
+                    ix += 1
                 }
             }
         }
