@@ -9,7 +9,7 @@ extension StudyCtl {
             abstract: "Time the engine's op families on YOLOv5n shapes (160 px, batch 16).",
             discussion: """
                 Times forward and forward+backward of each op family (3×3 and 1×1 convolutions, \
-                depthwise 3×3 and 5×5 at stride 1 and 2, batch norm, SiLU) and prints medians in \
+                including P5's 5×5 planes, depthwise 3×3 and 5×5 at stride 1 and 2, batch norm, SiLU) and prints medians in \
                 milliseconds with the convolutions' GFLOP/s. bench/compare_ops.sh runs the same \
                 shapes through PyTorch in the same session and prints the ratios.
 
@@ -74,6 +74,8 @@ struct OpBenchmark {
     static var all: [OpBenchmark] { [
         conv("conv3x3 16->32 80x80 s2", x: [16, 16, 80, 80], o: 32, k: 3, stride: 2, groups: 1),
         conv("conv1x1 64->64 20x20", x: [16, 64, 20, 20], o: 64, k: 1, stride: 1, groups: 1),
+        conv("conv3x3 128->128 5x5 (P5)", x: [16, 128, 5, 5], o: 128, k: 3, stride: 1, groups: 1),
+        conv("conv1x1 256->128 5x5 (P5)", x: [16, 256, 5, 5], o: 128, k: 1, stride: 1, groups: 1),
         conv("dw3x3 64 40x40 s1", x: [16, 64, 40, 40], o: 64, k: 3, stride: 1, groups: 64),
         conv("dw3x3 64 40x40 s2", x: [16, 64, 40, 40], o: 64, k: 3, stride: 2, groups: 64),
         conv("dw5x5 64 40x40 s1", x: [16, 64, 40, 40], o: 64, k: 5, stride: 1, groups: 64),

@@ -49,6 +49,9 @@ struct Conv2dTests {
         Case(name: "depthwise 3x3 stride 2, rows wider than 32", x: [1, 2, 5, 37], w: [2, 1, 3, 3], stride: 2, padding: 1, groups: 2),
         Case(name: "depthwise 5x5 stride 2 pad 2, rows wider than 32", x: [1, 2, 6, 34], w: [2, 1, 5, 5], stride: 2, padding: 2, groups: 2),
         Case(name: "3x3 stride 2, rows wider than 32", x: [1, 2, 5, 35], w: [3, 2, 3, 3], stride: 2, padding: 1),
+        Case(name: "batch 9: small planes batched side by side", x: [9, 3, 4, 5], w: [4, 3, 3, 3], padding: 1, bias: true),
+        Case(name: "batch 9 pointwise batched", x: [9, 4, 3, 3], w: [5, 4, 1, 1]),
+        Case(name: "batch 9 groups 2 stride 2 batched", x: [9, 4, 5, 4], w: [6, 2, 3, 3], stride: 2, padding: 1, groups: 2, bias: true),
         Case(name: "odd sizes, padding wider than kernel reach", x: [3, 2, 5, 3], w: [3, 2, 3, 2], stride: 3, padding: 2, bias: true),
     ]
 

@@ -26,13 +26,14 @@ struct ConvGeometry: Equatable {
 }
 
 /// Unfolds one image x [C, H, W] into columns [C·kH·kW, H'·W'] so a convolution becomes one GEMM.
-func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
+/// Rows of `col` are `rowStride` apart (H'·W', or more when several images sit side by side).
+func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, rowStride: Int) {
     let (oh, ow) = (g.outHeight, g.outWidth)
     for c in 0..<g.channels {
         let plane = x + c * g.height * g.width
         for ki in 0..<g.kernelH {
             for kj in 0..<g.kernelW {
-                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * oh * ow
+                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * rowStride
                 let valid = g.validColumns(kj)
                 let offsetW = kj * g.dilation - g.padding
                 for y in 0..<oh {
@@ -56,14 +57,15 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePo
     }
 }
 
-/// Folds columns [C·kH·kW, H'·W'] back onto one image dx [C, H, W], adding overlaps (im2col's adjoint).
-func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutablePointer<Float>) {
+/// Folds columns [C·kH·kW, H'·W'] (rows `rowStride` apart) back onto one image dx [C, H, W],
+/// adding overlaps (im2col's adjoint).
+func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutablePointer<Float>, rowStride: Int) {
     let (oh, ow) = (g.outHeight, g.outWidth)
     for c in 0..<g.channels {
         let plane = dx + c * g.height * g.width
         for ki in 0..<g.kernelH {
             for kj in 0..<g.kernelW {
-                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * oh * ow
+                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * rowStride
                 let valid = g.validColumns(kj)
                 let offsetW = kj * g.dilation - g.padding
                 for y in 0..<oh {
@@ -84,13 +86,14 @@ func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutableP
 
 /// im2col through a padded, phase-split plane (`PaddedPlane`): for dilation 1 and stride 1 or 2
 /// every column row segment is one contiguous vector copy, with no bounds checks.
-func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, plane: PaddedPlane) {
+func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, rowStride: Int,
+            plane: PaddedPlane) {
     let (oh, ow) = (g.outHeight, g.outWidth)
     for c in 0..<g.channels {
         plane.fill(from: x + c * g.height * g.width, height: g.height, width: g.width, padding: g.padding)
         for ki in 0..<g.kernelH {
             for kj in 0..<g.kernelW {
-                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * oh * ow
+                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * rowStride
                 for y in 0..<oh { copyFloats(row + y * ow, plane.tap(y * g.stride + ki, kj), ow) }
             }
         }
@@ -99,14 +102,14 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePo
 
 /// col2im through a padded, phase-split plane: the adjoint of `im2col(_:_:_:plane:)`, writing dx
 /// (or adding to it when `accumulate`).
-func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutablePointer<Float>, accumulate: Bool,
-            plane: PaddedPlane) {
+func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutablePointer<Float>, rowStride: Int,
+            accumulate: Bool, plane: PaddedPlane) {
     let (oh, ow) = (g.outHeight, g.outWidth)
     for c in 0..<g.channels {
         plane.base.update(repeating: 0, count: plane.phases * plane.rows * plane.rowStride)
         for ki in 0..<g.kernelH {
             for kj in 0..<g.kernelW {
-                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * oh * ow
+                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * rowStride
                 for y in 0..<oh { addFloats(plane.tap(y * g.stride + ki, kj), row + y * ow, ow) }
             }
         }

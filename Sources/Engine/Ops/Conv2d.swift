@@ -22,7 +22,7 @@ public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil,
     if isDepthwise {
         DepthwiseConv.forward(x, w, bias, g, y)
     } else {
-        GroupedGEMMConv.forward(x, w, bias, groups, g, y)
+        GEMMConv.forward(x, w, bias, groups, g, y)
     }
     if Autograd.needsGrad(x, w, bias) {
         Autograd.record([y]) {
@@ -30,7 +30,7 @@ public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil,
             if isDepthwise {
                 DepthwiseConv.backward(x, w, bias, g, dy)
             } else {
-                GroupedGEMMConv.backward(x, w, bias, groups, g, dy)
+                GEMMConv.backward(x, w, bias, groups, g, dy)
             }
         }
     }
@@ -120,97 +120,6 @@ enum DepthwiseConv {
                             DepthwiseKernel.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps)
                         }
                     }
-                }
-            }
-        }
-        if let bias, bias.requiresGrad { biasBackward(dy, bias) }
-    }
-}
-
-/// The GEMM path: per image and group, y = W_g · im2col(x) (x itself for 1×1), one image per task.
-enum GroupedGEMMConv {
-    static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ y: Tensor) {
-        let (n, c, o) = (x.shape[0], x.shape[1], w.shape[0])
-        let (og, rows, cols) = (o / groups, g.columnRows, g.outPlane)
-        let inImage = c * g.height * g.width, outImage = o * cols
-        let padded = DepthwiseSIMD.supports(g) && !g.isPointwise
-        ThreadPool.shared.parallelFor(n) { images in
-            let col = g.isPointwise ? nil : Scratch.buffer(0, count: rows * cols)
-            let plane = padded ? PaddedPlane(g, base: Scratch.buffer(2, count: PaddedPlane.floats(g))) : nil
-            for img in images {
-                for group in 0..<groups {
-                    let xg = x.data + img * inImage + group * g.channels * g.height * g.width
-                    if let col { if let plane { im2col(xg, g, col, plane: plane) } else { im2col(xg, g, col) } }
-                    BLAS.sgemm(m: og, n: cols, k: rows, a: w.data + group * og * rows, lda: rows,
-                               b: col ?? xg, ldb: cols, c: y.data + img * outImage + group * og * cols, ldc: cols)
-                }
-                if let bias {
-                    for ch in 0..<o {
-                        let out = y.data + img * outImage + ch * cols
-                        let b = bias.data[ch]
-                        for i in 0..<cols { out[i] += b }
-                    }
-                }
-            }
-        }
-    }
-
-    static func backward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ dy: Tensor) {
-        let (n, c, o) = (x.shape[0], x.shape[1], w.shape[0])
-        let (og, rows, cols) = (o / groups, g.columnRows, g.outPlane)
-        let inImage = c * g.height * g.width, outImage = o * cols, inGroup = g.channels * g.height * g.width
-        // The images are cut into a fixed number of blocks, whatever the thread count; each block
-        // sums its weight gradient into its own slice, and the slices are added in block order.
-        // So the result is the same run after run and with 1 or 2 threads.
-        let blocks = min(n, weightGradientBlocks)
-        let dx = x.requiresGrad ? x.gradTarget() : nil
-        let partials = w.requiresGrad ? Storage(count: blocks * w.count) : nil
-        let padded = DepthwiseSIMD.supports(g) && !g.isPointwise
-        ThreadPool.shared.parallelFor(blocks) { range in
-            let col = g.isPointwise ? nil : Scratch.buffer(0, count: rows * cols)
-            let dcol = g.isPointwise ? nil : Scratch.buffer(1, count: rows * cols)
-            let plane = padded ? PaddedPlane(g, base: Scratch.buffer(2, count: PaddedPlane.floats(g))) : nil
-            for block in range {
-                let dwPart = partials.map { $0.pointer + block * w.count }
-                for img in ThreadPool.chunk(block, of: blocks, count: n) {
-                    let first = img == ThreadPool.chunk(block, of: blocks, count: n).lowerBound
-                    for group in 0..<groups {
-                        let xg = x.data + img * inImage + group * inGroup
-                        let dyg = dy.data + img * outImage + group * og * cols
-                        let wg = w.data + group * og * rows
-                        if let dwPart {
-                            if let col { if let plane { im2col(xg, g, col, plane: plane) } else { im2col(xg, g, col) } }
-                            BLAS.sgemm(transB: true, m: og, n: rows, k: cols, a: dyg, lda: cols, b: col ?? xg, ldb: cols,
-                                       beta: first ? 0 : 1, c: dwPart + group * og * rows, ldc: rows)
-                        }
-                        if let (dxp, accumulate) = dx {
-                            let dxg = dxp + img * inImage + group * inGroup
-                            if let dcol {
-                                BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
-                                           c: dcol, ldc: cols)
-                                if let plane {
-                                    col2im(dcol, g, dxg, accumulate: accumulate, plane: plane)
-                                } else {
-                                    if !accumulate { dxg.update(repeating: 0, count: inGroup) }
-                                    col2im(dcol, g, dxg)
-                                }
-                            } else {
-                                BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
-                                           beta: accumulate ? 1 : 0, c: dxg, ldc: cols)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if let partials {
-            let (dw, accumulate) = w.gradTarget()
-            let count = w.count
-            parallelElements(count) { range in
-                for i in range {
-                    var sum: Float = accumulate ? dw[i] : 0
-                    for b in 0..<blocks { sum += partials.pointer[b * count + i] }
-                    dw[i] = sum
                 }
             }
         }

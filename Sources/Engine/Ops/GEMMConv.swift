@@ -1,0 +1,186 @@
+/// The GEMM path of conv2d (dense and grouped): y = W_g · columns(x) per group.
+///
+/// Images are cut into `weightGradientBlocks` fixed blocks, one task each. Within a block, images
+/// with small planes are laid side by side in one column matrix so each GEMM has ≥ 1024 columns:
+/// a 5×5 P5 plane alone would give OpenBLAS a 25-column product, which runs far below its peak.
+enum GEMMConv {
+    /// The images one GEMM takes: enough that the product has about 1024 columns.
+    static func imagesPerGEMM(cols: Int, n: Int) -> Int {
+        cols >= 1024 ? 1 : max(1, min((n + weightGradientBlocks - 1) / weightGradientBlocks, (1024 + cols - 1) / cols))
+    }
+
+    /// Geometry and strides shared by forward and backward.
+    struct Layout {
+        let g: ConvGeometry
+        let groups: Int, og: Int, rows: Int, cols: Int
+        let inImage: Int, inGroup: Int, outImage: Int
+        let perGEMM: Int
+        let padded: Bool
+
+        init(_ x: Tensor, _ w: Tensor, _ groups: Int, _ g: ConvGeometry) {
+            let (n, c, o) = (x.shape[0], x.shape[1], w.shape[0])
+            self.g = g
+            self.groups = groups
+            og = o / groups
+            rows = g.columnRows
+            cols = g.outPlane
+            inImage = c * g.height * g.width
+            inGroup = g.channels * g.height * g.width
+            outImage = o * g.outPlane
+            perGEMM = GEMMConv.imagesPerGEMM(cols: g.outPlane, n: n)
+            padded = DepthwiseSIMD.supports(g) && !g.isPointwise
+        }
+
+        /// Writes the column matrix [rows, B·cols] of `images` (one group) into `col`, image b at
+        /// column b·cols; returns the matrix to multiply (x itself for one 1×1 image).
+        func columns(_ x: UnsafePointer<Float>, _ images: Range<Int>, group: Int,
+                     col: UnsafeMutablePointer<Float>, plane: PaddedPlane?) -> UnsafePointer<Float> {
+            let ld = images.count * cols
+            if g.isPointwise && images.count == 1 { return x + images.lowerBound * inImage + group * inGroup }
+            for (b, img) in images.enumerated() {
+                let xg = x + img * inImage + group * inGroup, dst = col + b * cols
+                if g.isPointwise {
+                    for r in 0..<rows { copyFloats(dst + r * ld, xg + r * cols, cols) }
+                } else if let plane {
+                    im2col(xg, g, dst, rowStride: ld, plane: plane)
+                } else {
+                    im2col(xg, g, dst, rowStride: ld)
+                }
+            }
+            return UnsafePointer(col)
+        }
+
+        /// Scratch sizes per thread: column matrix and per-group output/gradient matrix.
+        var columnFloats: Int { rows * perGEMM * cols }
+        var groupFloats: Int { og * perGEMM * cols }
+    }
+
+    static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ y: Tensor) {
+        let n = x.shape[0], o = w.shape[0]
+        let l = Layout(x, w, groups, g)
+        let blocks = min(n, weightGradientBlocks)
+        ThreadPool.shared.parallelFor(blocks) { range in
+            let col = Scratch.buffer(0, count: l.columnFloats)
+            let tmp = Scratch.buffer(3, count: l.groupFloats)
+            let plane = l.padded ? PaddedPlane(g, base: Scratch.buffer(2, count: PaddedPlane.floats(g))) : nil
+            for block in range {
+                let images = ThreadPool.chunk(block, of: blocks, count: n)
+                for start in stride(from: images.lowerBound, to: images.upperBound, by: l.perGEMM) {
+                    let batch = start..<min(start + l.perGEMM, images.upperBound)
+                    let ld = batch.count * l.cols
+                    for group in 0..<groups {
+                        let b = l.columns(x.data, batch, group: group, col: col, plane: plane)
+                        let wg = w.data + group * l.og * l.rows
+                        if batch.count == 1 {
+                            BLAS.sgemm(m: l.og, n: l.cols, k: l.rows, a: wg, lda: l.rows, b: b, ldb: ld,
+                                       c: y.data + start * l.outImage + group * l.og * l.cols, ldc: l.cols)
+                        } else {
+                            BLAS.sgemm(m: l.og, n: ld, k: l.rows, a: wg, lda: l.rows, b: b, ldb: ld, c: tmp, ldc: ld)
+                            for (i, img) in batch.enumerated() {
+                                for ch in 0..<l.og {
+                                    copyFloats(y.data + img * l.outImage + (group * l.og + ch) * l.cols,
+                                               tmp + ch * ld + i * l.cols, l.cols)
+                                }
+                            }
+                        }
+                    }
+                    if let bias {
+                        for img in batch {
+                            for ch in 0..<o {
+                                mapElements(y.data + img * l.outImage + ch * l.cols, y.data + img * l.outImage + ch * l.cols,
+                                            l.cols, Affine(scale: 1, shift: bias.data[ch]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func backward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ dy: Tensor) {
+        let n = x.shape[0]
+        let l = Layout(x, w, groups, g)
+        // The images are cut into a fixed number of blocks, whatever the thread count; each block
+        // sums its weight gradient into its own slice, and the slices are added in block order.
+        // So the result is the same run after run and with 1 or 2 threads.
+        let blocks = min(n, weightGradientBlocks)
+        let dx = x.requiresGrad ? x.gradTarget() : nil
+        let partials = w.requiresGrad ? Storage(count: blocks * w.count) : nil
+        ThreadPool.shared.parallelFor(blocks) { range in
+            let col = Scratch.buffer(0, count: l.columnFloats)
+            let dcol = Scratch.buffer(1, count: l.columnFloats)
+            let gathered = Scratch.buffer(3, count: l.groupFloats)
+            let plane = l.padded ? PaddedPlane(g, base: Scratch.buffer(2, count: PaddedPlane.floats(g))) : nil
+            for block in range {
+                let images = ThreadPool.chunk(block, of: blocks, count: n)
+                let dwPart = partials.map { $0.pointer + block * w.count }
+                for start in stride(from: images.lowerBound, to: images.upperBound, by: l.perGEMM) {
+                    let batch = start..<min(start + l.perGEMM, images.upperBound)
+                    let ld = batch.count * l.cols
+                    for group in 0..<groups {
+                        // dY of this group as [og, B·cols].
+                        let dyB: UnsafePointer<Float>
+                        if batch.count == 1 {
+                            dyB = UnsafePointer(dy.data + start * l.outImage + group * l.og * l.cols)
+                        } else {
+                            for (i, img) in batch.enumerated() {
+                                for ch in 0..<l.og {
+                                    copyFloats(gathered + ch * ld + i * l.cols,
+                                               dy.data + img * l.outImage + (group * l.og + ch) * l.cols, l.cols)
+                                }
+                            }
+                            dyB = UnsafePointer(gathered)
+                        }
+                        if let dwPart {
+                            let b = l.columns(x.data, batch, group: group, col: col, plane: plane)
+                            BLAS.sgemm(transB: true, m: l.og, n: l.rows, k: ld, a: dyB, lda: ld, b: b, ldb: ld,
+                                       beta: start == images.lowerBound ? 0 : 1, c: dwPart + group * l.og * l.rows, ldc: l.rows)
+                        }
+                        if let (dxp, accumulate) = dx {
+                            backwardInput(l, w.data + group * l.og * l.rows, dyB, batch, group: group,
+                                          dx: dxp, accumulate: accumulate, dcol: dcol, plane: plane)
+                        }
+                    }
+                }
+            }
+        }
+        if let partials {
+            let (dw, accumulate) = w.gradTarget()
+            let count = w.count
+            parallelElements(count) { range in
+                for i in range {
+                    var sum: Float = accumulate ? dw[i] : 0
+                    for b in 0..<blocks { sum += partials.pointer[b * count + i] }
+                    dw[i] = sum
+                }
+            }
+        }
+        if let bias, bias.requiresGrad { biasBackward(dy, bias) }
+    }
+
+    /// dx of `images` (one group) from dY [og, B·cols]: dcol = W_gᵀ · dY, folded back per image.
+    private static func backwardInput(_ l: Layout, _ wg: UnsafePointer<Float>, _ dyB: UnsafePointer<Float>,
+                                      _ images: Range<Int>, group: Int, dx: UnsafeMutablePointer<Float>, accumulate: Bool,
+                                      dcol: UnsafeMutablePointer<Float>, plane: PaddedPlane?) {
+        let ld = images.count * l.cols
+        if l.g.isPointwise && images.count == 1 {
+            BLAS.sgemm(transA: true, m: l.rows, n: l.cols, k: l.og, a: wg, lda: l.rows, b: dyB, ldb: ld,
+                       beta: accumulate ? 1 : 0, c: dx + images.lowerBound * l.inImage + group * l.inGroup, ldc: l.cols)
+            return
+        }
+        BLAS.sgemm(transA: true, m: l.rows, n: ld, k: l.og, a: wg, lda: l.rows, b: dyB, ldb: ld, c: dcol, ldc: ld)
+        for (i, img) in images.enumerated() {
+            let dxg = dx + img * l.inImage + group * l.inGroup, src = dcol + i * l.cols
+            if l.g.isPointwise {
+                for r in 0..<l.rows {
+                    if accumulate { addFloats(dxg + r * l.cols, src + r * ld, l.cols) } else { copyFloats(dxg + r * l.cols, src + r * ld, l.cols) }
+                }
+            } else if let plane {
+                col2im(src, l.g, dxg, rowStride: ld, accumulate: accumulate, plane: plane)
+            } else {
+                if !accumulate { dxg.update(repeating: 0, count: l.inGroup) }
+                col2im(src, l.g, dxg, rowStride: ld)
+            }
+        }
+    }
+}
