@@ -41,6 +41,7 @@ let package = Package(
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection"]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "StudyctlTests", dependencies: ["studyctl"]),
     ]
