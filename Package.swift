@@ -17,7 +17,8 @@ let package = Package(
         .executable(name: "studyctl", targets: ["studyctl"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
@@ -26,7 +27,10 @@ let package = Package(
 
         .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: release),
         .target(name: "Zoo", dependencies: ["Engine"]),
-        .target(name: "Detection", dependencies: ["Engine", "Zoo", "CTurboJPEG"]),
+        .target(
+            name: "Detection",
+            dependencies: ["Engine", "Zoo", "CTurboJPEG", .product(name: "Yams", package: "Yams")]
+        ),
         .target(name: "Results"),
         .target(name: "Study", dependencies: ["Engine", "Zoo", "Detection", "Results"]),
         .target(name: "Charts"),
@@ -39,10 +43,10 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "StudyctlTests", dependencies: ["studyctl"]),
+        .testTarget(name: "StudyctlTests", dependencies: ["studyctl", "Detection"]),
     ]
 )

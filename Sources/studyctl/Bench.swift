@@ -26,6 +26,9 @@ extension StudyCtl {
         @Option(help: "Timed repetitions per op (the median is reported).")
         var iterations: Int = 20
 
+        @Option(help: "Only the ops whose name contains this text (e.g. dw3x3).")
+        var only: String?
+
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
@@ -37,7 +40,7 @@ extension StudyCtl {
         func run() throws {
             threading.apply()
             let threads = threading.threads
-            let results = OpBenchmark.all.map { $0.measure(iterations: iterations) }
+            let results = OpBenchmark.all.filter { only.map($0.name.contains) ?? true }.map { $0.measure(iterations: iterations) }
             if json {
                 let rows = results.map { r in
                     "    {\"name\": \"\(r.name)\", \"forward_ms\": \(r.forwardMs), \"forward_backward_ms\": \(r.forwardBackwardMs), \"gflop_forward\": \(r.gflopForward)}"

@@ -1,8 +1,5 @@
-/// Direct depthwise convolution on one plane, forward and backward: the kernels behind conv2d when
-/// groups == C == O (MobileNet, GhostNet, ShuffleNet, MnasNet).
-///
-/// Work is organised row by row so the innermost loop runs along an output row: contiguous for
-/// stride 1, which the compiler vectorises.
+/// Scalar direct depthwise convolution on one plane, forward and backward: the twin of
+/// `DepthwiseSIMD`, used for the geometries it does not take (dilation > 1, stride > 2).
 enum DepthwiseKernel {
     /// y[H', W'] = Σ_ki,kj w[ki, kj] · x[y·s − p + ki·d, x·s − p + kj·d] (+ bias).
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: Float,

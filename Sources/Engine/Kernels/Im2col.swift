@@ -81,3 +81,52 @@ func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutableP
         }
     }
 }
+
+/// im2col through a padded, phase-split plane (`PaddedPlane`): for dilation 1 and stride 1 or 2
+/// every column row segment is one contiguous vector copy, with no bounds checks.
+func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, plane: PaddedPlane) {
+    let (oh, ow) = (g.outHeight, g.outWidth)
+    for c in 0..<g.channels {
+        plane.fill(from: x + c * g.height * g.width, height: g.height, width: g.width, padding: g.padding)
+        for ki in 0..<g.kernelH {
+            for kj in 0..<g.kernelW {
+                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * oh * ow
+                for y in 0..<oh { copyFloats(row + y * ow, plane.tap(y * g.stride + ki, kj), ow) }
+            }
+        }
+    }
+}
+
+/// col2im through a padded, phase-split plane: the adjoint of `im2col(_:_:_:plane:)`, writing dx
+/// (or adding to it when `accumulate`).
+func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutablePointer<Float>, accumulate: Bool,
+            plane: PaddedPlane) {
+    let (oh, ow) = (g.outHeight, g.outWidth)
+    for c in 0..<g.channels {
+        plane.base.update(repeating: 0, count: plane.phases * plane.rows * plane.rowStride)
+        for ki in 0..<g.kernelH {
+            for kj in 0..<g.kernelW {
+                let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * oh * ow
+                for y in 0..<oh { addFloats(plane.tap(y * g.stride + ki, kj), row + y * ow, ow) }
+            }
+        }
+        plane.drain(into: dx + c * g.height * g.width, height: g.height, width: g.width, padding: g.padding,
+                    accumulate: accumulate)
+    }
+}
+
+/// dst[0..<n] = src[0..<n] with vector moves (faster than memcpy for the short rows here).
+@inline(__always)
+func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 16 <= n { dst.store(src.vec(i), i); i += 16 }
+    while i < n { dst[i] = src[i]; i += 1 }
+}
+
+/// dst[0..<n] += src[0..<n].
+@inline(__always)
+func addFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 16 <= n { dst.store(dst.vec(i) + src.vec(i), i); i += 16 }
+    while i < n { dst[i] += src[i]; i += 1 }
+}

@@ -31,7 +31,7 @@ struct ReLU6: ActivationFunction {
 }
 
 struct SiLU: ActivationFunction {
-    @inline(__always) func forward(_ x: Vec) -> Vec { x * SIMDMath.sigmoid(x) }
+    @inline(__always) func forward(_ x: Vec) -> Vec { x / (1 + SIMDMath.exp(-x)) }
     @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec {
         let s = SIMDMath.sigmoid(x)
         return dy * s * (1 + x * (1 - s))

@@ -61,15 +61,21 @@ func biasBackward(_ dy: Tensor, _ bias: Tensor) {
 }
 
 /// The depthwise path: one task per (image, channel) plane, weights reduced per channel.
+/// `DepthwiseSIMD` runs dilation 1 at stride 1 or 2; `DepthwiseKernel` (scalar) the rest.
 enum DepthwiseConv {
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _ y: Tensor) {
         let (n, c) = (x.shape[0], x.shape[1])
         let (inPlane, outPlane, taps) = (g.height * g.width, g.outPlane, g.kernelH * g.kernelW)
+        let simd = DepthwiseSIMD.supports(g)
         ThreadPool.shared.parallelFor(n * c) { planes in
+            let padded = simd ? PaddedPlane(g, base: Scratch.buffer(0, count: DepthwiseSIMD.scratch(g).plane)) : nil
             for p in planes {
-                let ch = p % c
-                DepthwiseKernel.forward(x.data + p * inPlane, w.data + ch * taps, bias: bias?.data[ch] ?? 0,
-                                        g, y.data + p * outPlane)
+                let ch = p % c, b = bias?.data[ch] ?? 0
+                if let padded {
+                    DepthwiseSIMD.forward(x.data + p * inPlane, w.data + ch * taps, bias: b, g, y.data + p * outPlane, plane: padded)
+                } else {
+                    DepthwiseKernel.forward(x.data + p * inPlane, w.data + ch * taps, bias: b, g, y.data + p * outPlane)
+                }
             }
         }
     }
@@ -77,22 +83,42 @@ enum DepthwiseConv {
     static func backward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _ dy: Tensor) {
         let (n, c) = (x.shape[0], x.shape[1])
         let (inPlane, outPlane, taps) = (g.height * g.width, g.outPlane, g.kernelH * g.kernelW)
+        let simd = DepthwiseSIMD.supports(g)
+        let sizes = DepthwiseSIMD.scratch(g)
         if x.requiresGrad {
             let (dx, accumulate) = x.gradTarget()
+            let transposed = DepthwiseSIMD.transposedGeometry(g)
+            let planeGeometry = transposed ?? g
+            let planeSize = max(sizes.plane, PaddedPlane.floats(planeGeometry))
             ThreadPool.shared.parallelFor(n * c) { planes in
+                let padded = simd ? PaddedPlane(planeGeometry, base: Scratch.buffer(0, count: planeSize)) : nil
+                let rows = simd ? Scratch.buffer(1, count: sizes.dy) : nil
                 for p in planes {
-                    if !accumulate { (dx + p * inPlane).update(repeating: 0, count: inPlane) }
-                    DepthwiseKernel.backwardInput(dy.data + p * outPlane, w.data + (p % c) * taps, g, dx + p * inPlane)
+                    let grad = dy.data + p * outPlane, weight = w.data + (p % c) * taps, target = dx + p * inPlane
+                    if let padded, let rows {
+                        DepthwiseSIMD.backwardInput(grad, weight, g, target, accumulate: accumulate, transposed: transposed,
+                                                    plane: padded, dyRows: rows)
+                    } else {
+                        if !accumulate { target.update(repeating: 0, count: inPlane) }
+                        DepthwiseKernel.backwardInput(grad, weight, g, target)
+                    }
                 }
             }
         }
         if w.requiresGrad {
             let dw = w.zeroedGradTarget()
             ThreadPool.shared.parallelFor(c) { channels in
+                let padded = simd ? PaddedPlane(g, base: Scratch.buffer(0, count: sizes.plane)) : nil
+                let rows = simd ? Scratch.buffer(1, count: sizes.dy) : nil
                 for ch in channels {
                     for img in 0..<n {
                         let p = img * c + ch
-                        DepthwiseKernel.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps)
+                        if let padded, let rows {
+                            DepthwiseSIMD.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps,
+                                                         plane: padded, dyRows: rows)
+                        } else {
+                            DepthwiseKernel.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps)
+                        }
                     }
                 }
             }
@@ -107,12 +133,14 @@ enum GroupedGEMMConv {
         let (n, c, o) = (x.shape[0], x.shape[1], w.shape[0])
         let (og, rows, cols) = (o / groups, g.columnRows, g.outPlane)
         let inImage = c * g.height * g.width, outImage = o * cols
+        let padded = DepthwiseSIMD.supports(g) && !g.isPointwise
         ThreadPool.shared.parallelFor(n) { images in
             let col = g.isPointwise ? nil : Scratch.buffer(0, count: rows * cols)
+            let plane = padded ? PaddedPlane(g, base: Scratch.buffer(2, count: PaddedPlane.floats(g))) : nil
             for img in images {
                 for group in 0..<groups {
                     let xg = x.data + img * inImage + group * g.channels * g.height * g.width
-                    if let col { im2col(xg, g, col) }
+                    if let col { if let plane { im2col(xg, g, col, plane: plane) } else { im2col(xg, g, col) } }
                     BLAS.sgemm(m: og, n: cols, k: rows, a: w.data + group * og * rows, lda: rows,
                                b: col ?? xg, ldb: cols, c: y.data + img * outImage + group * og * cols, ldc: cols)
                 }
@@ -137,9 +165,11 @@ enum GroupedGEMMConv {
         let blocks = min(n, weightGradientBlocks)
         let dx = x.requiresGrad ? x.gradTarget() : nil
         let partials = w.requiresGrad ? Storage(count: blocks * w.count) : nil
+        let padded = DepthwiseSIMD.supports(g) && !g.isPointwise
         ThreadPool.shared.parallelFor(blocks) { range in
             let col = g.isPointwise ? nil : Scratch.buffer(0, count: rows * cols)
             let dcol = g.isPointwise ? nil : Scratch.buffer(1, count: rows * cols)
+            let plane = padded ? PaddedPlane(g, base: Scratch.buffer(2, count: PaddedPlane.floats(g))) : nil
             for block in range {
                 let dwPart = partials.map { $0.pointer + block * w.count }
                 for img in ThreadPool.chunk(block, of: blocks, count: n) {
@@ -149,7 +179,7 @@ enum GroupedGEMMConv {
                         let dyg = dy.data + img * outImage + group * og * cols
                         let wg = w.data + group * og * rows
                         if let dwPart {
-                            if let col { im2col(xg, g, col) }
+                            if let col { if let plane { im2col(xg, g, col, plane: plane) } else { im2col(xg, g, col) } }
                             BLAS.sgemm(transB: true, m: og, n: rows, k: cols, a: dyg, lda: cols, b: col ?? xg, ldb: cols,
                                        beta: first ? 0 : 1, c: dwPart + group * og * rows, ldc: rows)
                         }
@@ -158,8 +188,12 @@ enum GroupedGEMMConv {
                             if let dcol {
                                 BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
                                            c: dcol, ldc: cols)
-                                if !accumulate { dxg.update(repeating: 0, count: inGroup) }
-                                col2im(dcol, g, dxg)
+                                if let plane {
+                                    col2im(dcol, g, dxg, accumulate: accumulate, plane: plane)
+                                } else {
+                                    if !accumulate { dxg.update(repeating: 0, count: inGroup) }
+                                    col2im(dcol, g, dxg)
+                                }
                             } else {
                                 BLAS.sgemm(transA: true, m: rows, n: cols, k: og, a: wg, lda: rows, b: dyg, ldb: cols,
                                            beta: accumulate ? 1 : 0, c: dxg, ldc: cols)

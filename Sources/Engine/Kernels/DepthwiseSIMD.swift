@@ -1,0 +1,223 @@
+/// Vectorised depthwise convolution for dilation 1 and stride 1 or 2, forward and backward.
+///
+/// Each plane is first copied into a zero-padded buffer split by column phase (column c goes to
+/// phase c mod stride, index c / stride). Then every kernel tap (ki, kj) reads output row oy from
+/// one contiguous run: padded row oy·stride + ki, phase kj mod stride, offset kj / stride — so
+/// the inner loops are plain 16-lane loads and multiply-adds with no bounds checks.
+/// `DepthwiseKernel` is the scalar twin, kept for other dilations and strides and as the oracle.
+struct PaddedPlane {
+    let rows: Int, rowStride: Int, phases: Int
+    let base: UnsafeMutablePointer<Float>
+    /// Where tap column kj starts within a padded row's phases (no division in the inner loops).
+    let tapOffsets: [Int]
+
+    /// The layout for a plane of `g`'s geometry; `floats` is the scratch size it needs.
+    init(_ g: ConvGeometry, base: UnsafeMutablePointer<Float>) {
+        let rows = g.height + 2 * g.padding
+        let vectorSpan = (g.outWidth + 15) / 16 * 16 + (g.kernelW - 1) / g.stride + 1
+        let rowStride = max(vectorSpan, (g.width + 2 * g.padding + g.stride - 1) / g.stride)
+        self.rows = rows
+        self.rowStride = rowStride
+        phases = g.stride
+        tapOffsets = (0..<g.kernelW).map { kj in (kj % g.stride) * rows * rowStride + kj / g.stride }
+        self.base = base
+    }
+
+    static func floats(_ g: ConvGeometry) -> Int {
+        let rows = g.height + 2 * g.padding
+        let vectorSpan = (g.outWidth + 15) / 16 * 16 + (g.kernelW - 1) / g.stride + 1
+        return g.stride * rows * max(vectorSpan, (g.width + 2 * g.padding + g.stride - 1) / g.stride)
+    }
+
+    /// Output column 0 of tap column `kj` on padded row `r`.
+    @inline(__always)
+    func tap(_ r: Int, _ kj: Int) -> UnsafeMutablePointer<Float> {
+        base + r * rowStride + tapOffsets[kj]
+    }
+
+    /// Zeroes the buffer and copies plane x [H, W] into it with `padding` zeros around.
+    func fill(from x: UnsafePointer<Float>, height: Int, width: Int, padding: Int) {
+        if phases == 1 {
+            // Zero the padding rows and each row's margins; the interior is copied over.
+            base.update(repeating: 0, count: padding * rowStride)
+            (base + (padding + height) * rowStride).update(repeating: 0, count: (rows - padding - height) * rowStride)
+            for iy in 0..<height {
+                let row = base + (iy + padding) * rowStride
+                row.update(repeating: 0, count: padding)
+                (row + padding + width).update(repeating: 0, count: rowStride - padding - width)
+            }
+        } else {
+            base.update(repeating: 0, count: phases * rows * rowStride)
+        }
+        for iy in 0..<height {
+            let src = x + iy * width
+            if phases == 1 {
+                (base + (iy + padding) * rowStride + padding).update(from: src, count: width)
+            } else {
+                // Column c = ix + padding goes to phase c & 1 at index c >> 1: input columns of
+                // one parity land in one phase row, 16 at a time.
+                let even = base + (iy + padding) * rowStride, odd = even + rows * rowStride
+                let (first, second) = padding & 1 == 0 ? (even, odd) : (odd, even)
+                let firstStart = padding >> 1, secondStart = (padding + 1) >> 1
+                var ix = 0
+                while ix + 32 <= width {
+                    let pair = UnsafeRawPointer(src + ix).loadUnaligned(as: SIMD32<Float>.self)
+                    (first + firstStart + ix / 2).store(pair.evenHalf, 0)
+                    (second + secondStart + ix / 2).store(pair.oddHalf, 0)
+                    ix += 32
+                }
+                while ix < width {
+                    let c = ix + padding
+                    (c & 1 == 0 ? even : odd)[c >> 1] = src[ix]
+                    ix += 1
+                }
+            }
+        }
+    }
+
+    /// Adds the padded interior back onto plane dx [H, W] (or writes it when `accumulate` is false).
+    func drain(into dx: UnsafeMutablePointer<Float>, height: Int, width: Int, padding: Int, accumulate: Bool) {
+        for iy in 0..<height {
+            let dst = dx + iy * width
+            if phases == 1 {
+                let src = UnsafePointer(base + (iy + padding) * rowStride + padding)
+                var ix = 0
+                while ix + 16 <= width {
+                    dst.store(accumulate ? dst.vec(ix) + src.vec(ix) : src.vec(ix), ix)
+                    ix += 16
+                }
+                for j in ix..<width { dst[j] = accumulate ? dst[j] + src[j] : src[j] }
+            } else {
+                let even = base + (iy + padding) * rowStride, odd = even + rows * rowStride
+                let (first, second) = padding & 1 == 0 ? (even, odd) : (odd, even)
+                let firstStart = padding >> 1, secondStart = (padding + 1) >> 1
+                var ix = 0
+                while ix + 32 <= width {
+                    var pair = SIMD32<Float>()
+                    pair.evenHalf = (first + firstStart + ix / 2).vec(0)
+                    pair.oddHalf = (second + secondStart + ix / 2).vec(0)
+                    let out = UnsafeMutableRawPointer(dst + ix)
+                    out.storeBytes(of: accumulate ? out.loadUnaligned(as: SIMD32<Float>.self) + pair : pair, as: SIMD32<Float>.self)
+                    ix += 32
+                }
+                while ix < width {
+                    let c = ix + padding
+                    let v = (c & 1 == 0 ? even : odd)[c >> 1]
+                    dst[ix] = accumulate ? dst[ix] + v : v
+                    ix += 1
+                }
+            }
+        }
+    }
+}
+
+enum DepthwiseSIMD {
+    /// Whether this kernel handles the geometry (otherwise `DepthwiseKernel` does).
+    static func supports(_ g: ConvGeometry) -> Bool {
+        g.dilation == 1 && (g.stride == 1 || g.stride == 2) && g.kernelH <= 7 && g.kernelW <= 7
+    }
+
+    /// Scratch floats per thread: the padded plane, a zero-padded copy of dy, and the gradient plane.
+    static func scratch(_ g: ConvGeometry) -> (plane: Int, dy: Int) {
+        (PaddedPlane.floats(g), g.outHeight * ((g.outWidth + 15) / 16 * 16))
+    }
+
+    /// y[H', W'] = bias + Σ_ki,kj w[ki, kj] · x[y·s − p + ki, x·s − p + kj] for one plane.
+    static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: Float, _ g: ConvGeometry,
+                        _ y: UnsafeMutablePointer<Float>, accumulate: Bool = false, plane: PaddedPlane) {
+        plane.fill(from: x, height: g.height, width: g.width, padding: g.padding)
+        let (oh, ow, kh, kw) = (g.outHeight, g.outWidth, g.kernelH, g.kernelW)
+        for oy in 0..<oh {
+            let out = y + oy * ow
+            var start = 0
+            while start < ow {
+                var acc = Vec(repeating: bias)
+                for ki in 0..<kh {
+                    let r = oy * g.stride + ki
+                    for kj in 0..<kw { acc += w[ki * kw + kj] * plane.tap(r, kj).vec(start) }
+                }
+                if start + 16 <= ow {
+                    out.store(accumulate ? out.vec(start) + acc : acc, start)
+                } else {
+                    for i in 0..<(ow - start) { out[start + i] = accumulate ? out[start + i] + acc[i] : acc[i] }
+                }
+                start += 16
+            }
+        }
+    }
+
+    /// Copies dy [H', W'] into rows padded with zeros to a whole number of vectors.
+    static func padRows(_ dy: UnsafePointer<Float>, _ g: ConvGeometry, into t: UnsafeMutablePointer<Float>) -> Int {
+        let (oh, ow) = (g.outHeight, g.outWidth)
+        let stride = (ow + 15) / 16 * 16
+        for oy in 0..<oh {
+            (t + oy * stride).update(from: dy + oy * ow, count: ow)
+            (t + oy * stride + ow).update(repeating: 0, count: stride - ow)
+        }
+        return stride
+    }
+
+    /// The geometry of stride-1 backward-input as a forward pass: dx is dy, padded by k − 1 − p,
+    /// correlated with the flipped kernel. Nil when it does not apply (stride 2, or p ≥ k).
+    static func transposedGeometry(_ g: ConvGeometry) -> ConvGeometry? {
+        guard g.stride == 1, g.kernelH == g.kernelW, g.padding <= g.kernelH - 1 else { return nil }
+        return ConvGeometry(channels: 1, height: g.outHeight, width: g.outWidth, kernelH: g.kernelH, kernelW: g.kernelW,
+                            stride: 1, padding: g.kernelH - 1 - g.padding, dilation: 1)
+    }
+
+    /// dx[H, W] (+)= Σ over outputs of w[ki, kj] · dy: at stride 1 a correlation of the padded dy
+    /// with the flipped kernel (`transposed` from `transposedGeometry`, its plane in `plane`); at
+    /// stride 2 a scatter through the padded plane.
+    static func backwardInput(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: ConvGeometry,
+                              _ dx: UnsafeMutablePointer<Float>, accumulate: Bool, transposed: ConvGeometry?,
+                              plane: PaddedPlane, dyRows: UnsafeMutablePointer<Float>) {
+        if let transposed {
+            let taps = g.kernelH * g.kernelW
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: taps) { flipped in
+                for t in 0..<taps { flipped[t] = w[taps - 1 - t] }
+                forward(dy, UnsafePointer(flipped.baseAddress!), bias: 0, transposed, dx, accumulate: accumulate, plane: plane)
+            }
+            return
+        }
+        plane.base.update(repeating: 0, count: plane.phases * plane.rows * plane.rowStride)
+        let stride = padRows(dy, g, into: dyRows)
+        let (oh, kh, kw) = (g.outHeight, g.kernelH, g.kernelW)
+        for oy in 0..<oh {
+            let grad = dyRows + oy * stride
+            for ki in 0..<kh {
+                let r = oy * g.stride + ki
+                for kj in 0..<kw {
+                    let weight = w[ki * kw + kj], dst = plane.tap(r, kj)
+                    var start = 0
+                    while start < stride {
+                        dst.store(dst.vec(start) + weight * grad.vec(start), start)
+                        start += 16
+                    }
+                }
+            }
+        }
+        plane.drain(into: dx, height: g.height, width: g.width, padding: g.padding, accumulate: accumulate)
+    }
+
+    /// dw[kH, kW] += Σ_y,x dy[y, x] · x[y·s − p + ki, x·s − p + kj] for one plane.
+    static func backwardWeight(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ g: ConvGeometry,
+                               _ dw: UnsafeMutablePointer<Float>, plane: PaddedPlane, dyRows: UnsafeMutablePointer<Float>) {
+        plane.fill(from: x, height: g.height, width: g.width, padding: g.padding)
+        let stride = padRows(dy, g, into: dyRows)
+        let (oh, kh, kw) = (g.outHeight, g.kernelH, g.kernelW)
+        for ki in 0..<kh {
+            for kj in 0..<kw {
+                var acc = Vec()
+                for oy in 0..<oh {
+                    let grad = dyRows + oy * stride, src = plane.tap(oy * g.stride + ki, kj)
+                    var start = 0
+                    while start < stride {
+                        acc += grad.vec(start) * src.vec(start)
+                        start += 16
+                    }
+                }
+                dw[ki * kw + kj] += acc.sum()
+            }
+        }
+    }
+}
