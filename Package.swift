@@ -45,6 +45,7 @@ let package = Package(
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "StudyctlTests", dependencies: ["studyctl", "Detection"]),
     ]

@@ -17,7 +17,7 @@ struct StudyCtl: ParsableCommand {
             Start with `studyctl doctor` to check that the machine has what studyctl needs.
             """,
         version: CodeVersion.string,
-        subcommands: [Doctor.self, Bench.self, Eval.self]
+        subcommands: [Doctor.self, Models.self, Bench.self, Eval.self]
     )
 
     /// Runs the command, mapping every usage error (unknown option, invalid value) to exit code 2:

@@ -60,4 +60,48 @@ struct CLITests {
         #expect(status == 2)
         #expect(output.contains("--threads must be at least 1"))
     }
+
+    @Test func modelsListsTheZooWithYOLOv5nExact() throws {
+        let (status, output) = try studyctl("models", "--imgsz", "64")
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("cspdarknet__pan-sppf                  1872157"))
+        #expect(output.contains("mobilenetv2@0.5__pan-aspp"))
+        let (jsonStatus, json) = try studyctl("models", "--nc", "3", "--imgsz", "64", "--json")
+        #expect(jsonStatus == 0)
+        #expect(json.contains("\"parameters\" : 1767976"))
+    }
+
+    @Test func modelsListsClassifiersAtReferenceCounts() throws {
+        let (status, output) = try studyctl("models", "--classifier", "--imgsz", "64")
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("shufflenetv1                          1864728"))
+        #expect(output.contains("ghostnet                              5182508"))
+    }
+
+    @Test func modelsPrintsOneModelLayerByLayer() throws {
+        let (status, output) = try studyctl("models", "--backbone", "cspdarknet", "--neck", "pan-sppf", "--imgsz", "640")
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("neck.context            SPPF                   164608"))
+        #expect(output.contains("1872157 parameters, 1872157 trainable, 4.564 GFLOPs at 640 px"))
+    }
+
+    @Test(arguments: [
+        (["models", "--backbone", "resnet50", "--neck", "pan-sppf"], "unknown backbone 'resnet50'; valid backbones: cspdarknet"),
+        (["models", "--backbone", "mobilenetv2@0.7", "--neck", "pan-sppf"], "no width 0.7; valid widths: 1.0, 0.5"),
+        (["models", "--backbone", "ghostnet", "--neck", "fpn"], "unknown neck 'fpn'; valid necks: pan-sppf"),
+        (["models", "--imgsz", "100"], "image size 100 is not a positive multiple of 32"),
+    ])
+    func modelsRejectsWhatCannotBeBuilt(_ arguments: [String], _ message: String) throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(output.contains(message), "\(output)")
+    }
 }
