@@ -1,25 +1,50 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Zoo
 
 extension StudyCtl {
     /// `studyctl bench --ops`: times the engine's op families on YOLOv5n shapes.
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Time the engine's op families on YOLOv5n shapes (160 px, batch 16).",
+            abstract: "Time the engine: op families (--ops) or a whole detector (--model).",
             discussion: """
                 Times forward and forward+backward of each op family (3×3 and 1×1 convolutions, \
                 including P5's 5×5 planes, depthwise 3×3 and 5×5 at stride 1 and 2, batch norm, SiLU) and prints medians in \
                 milliseconds with the convolutions' GFLOP/s. bench/compare_ops.sh runs the same \
                 shapes through PyTorch in the same session and prints the ratios.
 
-                Model benchmarks (--model) arrive with the model zoo (issue #4); today --ops is \
-                the benchmark there is.
+                --model B [--neck N] times a detector's training step (forward, and backward of a \
+                fixed weighted sum of its outputs) at --imgsz with --batch images, and its batch-1 \
+                inference latency at --infer-imgsz with Conv+BN fused. --trunk times only the \
+                backbone trunk, backward from the mean of its output. bench/compare_models.sh \
+                runs the PyTorch anchor in the same session and prints the ratios.
                 """
         )
 
         @Flag(help: "Benchmark the op families.")
         var ops = false
+
+        @Option(help: "Benchmark this backbone's detector (e.g. cspdarknet, mobilenetv2@0.5).")
+        var model: String?
+
+        @Option(help: "The neck of the detector.")
+        var neck = "pan-sppf"
+
+        @Flag(help: "Time only the backbone trunk (forward + backward of its output's mean).")
+        var trunk = false
+
+        @Option(help: "Training image size.")
+        var imgsz = 160
+
+        @Option(help: "Training batch size.")
+        var batch = 16
+
+        @Option(help: "Image size of the batch-1 inference timing.")
+        var inferImgsz = 320
+
+        @Option(help: "Classes of the detector.")
+        var classes = 3
 
         @OptionGroup var threading: ThreadsOption
 
@@ -33,13 +58,38 @@ extension StudyCtl {
         var json = false
 
         func validate() throws {
-            guard ops else { throw ValidationError("choose a benchmark: --ops (model benchmarks arrive with the zoo, issue #4)") }
+            guard ops != (model != nil) else { throw ValidationError("choose one benchmark: --ops or --model BACKBONE") }
+            if let model {
+                do {
+                    _ = try DetectorSpec(backbone: model, neck: neck, classes: classes)
+                    try DetectorSpec.validate(imageSize: imgsz)
+                    try DetectorSpec.validate(imageSize: inferImgsz)
+                } catch { throw ValidationError("\(error)") }
+            }
+            guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
             guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         }
 
         func run() throws {
             threading.apply()
             let threads = threading.threads
+            if let model {
+                let spec = try DetectorSpec(backbone: model, neck: neck, classes: classes)
+                let r = ModelBenchmark(spec: spec, trunkOnly: trunk, imageSize: imgsz, batch: batch,
+                                       inferenceSize: inferImgsz, iterations: iterations).run(threads: threads)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    print(String(decoding: try encoder.encode(r), as: UTF8.self))
+                } else {
+                    print("\(r.model), \(threads) threads, batch \(batch) at \(imgsz) px, median of \(iterations)")
+                    print(String(format: "training step %.3f s (forward %.3f s, backward %.3f s), %.1f images/s",
+                                 r.step_s, r.forward_s, r.backward_s, r.images_per_s))
+                    if let ms = r.infer_b1_ms { print(String(format: "inference, batch 1 at %d px, fused: %.1f ms", inferImgsz, ms)) }
+                    print(String(format: "peak RSS %.0f MiB", r.peak_rss_mib))
+                }
+                return
+            }
             let results = OpBenchmark.all.filter { only.map($0.name.contains) ?? true }.map { $0.measure(iterations: iterations) }
             if json {
                 let rows = results.map { r in

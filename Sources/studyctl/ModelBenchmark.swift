@@ -1,0 +1,82 @@
+import Engine
+import Foundation
+import Zoo
+
+/// Times one detector (or one backbone trunk): training step forward and backward, and batch-1
+/// fused inference — the figures `studyctl bench --model` prints.
+struct ModelBenchmark {
+    var spec: DetectorSpec
+    var trunkOnly: Bool
+    var imageSize: Int, batch: Int, inferenceSize: Int
+    var iterations: Int
+
+    struct Result: Codable {
+        var model: String
+        var threads: Int
+        var imgsz: Int, batch: Int
+        var forward_s: Double, backward_s: Double, step_s: Double, images_per_s: Double
+        var infer_imgsz: Int?
+        var infer_b1_ms: Double?
+        var peak_rss_mib: Double
+    }
+
+    /// Median of `iterations` timed runs after 2 warm-up runs.
+    static func median(_ iterations: Int, _ body: () -> Void) -> Double {
+        for _ in 0..<2 { body() }
+        var samples: [Double] = []
+        for _ in 0..<iterations {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+
+    func run(threads: Int) -> Result {
+        let detector = Detector(spec: spec, seed: 0)
+        _ = detector.train()
+        var rng = Philox(seed: 2)
+        let x = Tensor(rng.uniform(batch * 3 * imageSize * imageSize), shape: [batch, 3, imageSize, imageSize])
+        // Training step: forward, then backward of a fixed weighted sum of the outputs (the trunk:
+        // of the mean of its output, as the PyTorch anchor does).
+        var forwardTimes: [Double] = [], backwardTimes: [Double] = []
+        var weights: [Tensor]?
+        let parameters = detector.parameters()
+        let step = {
+            for p in parameters { p.grad = nil }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let outputs = trunkOnly ? [detector.backbone(x)] : detector(x)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            if weights == nil {
+                var wr = Philox(seed: 3)
+                weights = outputs.map { Tensor(wr.uniform($0.count, low: -1, high: 1), shape: $0.shape) }
+            }
+            let loss = trunkOnly ? mean(outputs[0]) : zip(outputs, weights!).map { sum($0 * $1) }.reduce(Tensor(zeros: [1])) { $0 + $1 }
+            loss.backward()
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            forwardTimes.append(Double(t1 - t0) / 1e9)
+            backwardTimes.append(Double(t2 - t1) / 1e9)
+        }
+        let stepSeconds = Self.median(iterations, step)
+        let forward = forwardTimes.dropFirst(2).sorted()[(iterations) / 2]
+        let backward = backwardTimes.dropFirst(2).sorted()[(iterations) / 2]
+
+        var inferenceMs: Double?
+        if !trunkOnly {
+            // Calibrated BatchNorm statistics (a few training-mode passes), then fused eval:
+            // a fresh model in eval mode would run on denormal floats.
+            _ = detector.train()
+            Autograd.withoutGrad { for _ in 0..<3 { _ = detector(x) } }
+            _ = detector.eval()
+            detector.fuse()
+            let image = Tensor(rng.uniform(3 * inferenceSize * inferenceSize), shape: [1, 3, inferenceSize, inferenceSize])
+            inferenceMs = 1000 * Self.median(max(iterations, 10)) { _ = detector.predict(image) }
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Result(model: trunkOnly ? "\(spec.backbone) trunk" : spec.description, threads: threads,
+                      imgsz: imageSize, batch: batch, forward_s: forward, backward_s: backward, step_s: stepSeconds,
+                      images_per_s: Double(batch) / stepSeconds, infer_imgsz: trunkOnly ? nil : inferenceSize,
+                      infer_b1_ms: inferenceMs, peak_rss_mib: Double(usage.ru_maxrss) / 1024)
+    }
+}
