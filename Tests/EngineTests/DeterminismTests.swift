@@ -35,6 +35,17 @@ struct DeterminismTests {
         #expect(one == two)
     }
 
+    /// Batch-1 inference splits each GEMM by output channel across threads.
+    @Test func batchOneConvolutionIsTheSameOnOneAndTwoThreads() {
+        var rng = Philox(seed: 5)
+        let x = Tensor(rng.uniform(3 * 19 * 21, low: -1, high: 1), shape: [1, 3, 19, 21])
+        let w = Tensor(rng.uniform(70 * 27, low: -1, high: 1), shape: [70, 3, 3, 3])
+        let b = Tensor(rng.uniform(70, low: -1, high: 1), shape: [70])
+        let one = ThreadPool.using(ThreadPool(threads: 1)) { conv2d(x, w, bias: b, stride: 2, padding: 1).scalars }
+        let two = ThreadPool.using(ThreadPool(threads: 2)) { conv2d(x, w, bias: b, stride: 2, padding: 1).scalars }
+        #expect(one == two)
+    }
+
     @Test func randomNumbersDoNotDependOnThreads() {
         let one = ThreadPool.using(ThreadPool(threads: 1)) { () -> [Float] in var r = Philox(seed: 3); return r.uniform(100_003) }
         let two = ThreadPool.using(ThreadPool(threads: 2)) { () -> [Float] in var r = Philox(seed: 3); return r.uniform(100_003) }

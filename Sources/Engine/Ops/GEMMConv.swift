@@ -58,6 +58,10 @@ enum GEMMConv {
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ y: Tensor) {
         let n = x.shape[0], o = w.shape[0]
         let l = Layout(x, w, groups, g)
+        if n < ThreadPool.shared.threadCount {
+            forwardSplittingChannels(x, w, bias, l, y)
+            return
+        }
         let blocks = min(n, weightGradientBlocks)
         ThreadPool.shared.parallelFor(blocks) { range in
             let col = Scratch.buffer(0, count: l.columnFloats)
@@ -90,6 +94,33 @@ enum GEMMConv {
                                 mapElements(y.data + img * l.outImage + ch * l.cols, y.data + img * l.outImage + ch * l.cols,
                                             l.cols, Affine(scale: 1, shift: bias.data[ch]))
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forward for fewer images than threads (batch-1 inference): each GEMM's output channels are
+    /// split across the threads, after one shared column matrix per image and group.
+    private static func forwardSplittingChannels(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ l: Layout, _ y: Tensor) {
+        let col = Storage(count: l.rows * l.cols)
+        let plane = l.padded ? PaddedPlane(l.g, base: Scratch.buffer(2, count: PaddedPlane.floats(l.g))) : nil
+        // Row blocks of 16 keep every thread's GEMM on whole micro-tiles.
+        let rowBlocks = (l.og + 15) / 16
+        for img in 0..<x.shape[0] {
+            for group in 0..<l.groups {
+                let b = l.columns(x.data, img..<(img + 1), group: group, col: col.pointer, plane: plane)
+                let wg = w.data + group * l.og * l.rows
+                let out = y.data + img * l.outImage + group * l.og * l.cols
+                ThreadPool.shared.parallelFor(rowBlocks) { blocks in
+                    let rows = (blocks.lowerBound * 16)..<min(blocks.upperBound * 16, l.og)
+                    guard !rows.isEmpty else { return }
+                    BLAS.sgemm(m: rows.count, n: l.cols, k: l.rows, a: wg + rows.lowerBound * l.rows, lda: l.rows,
+                               b: b, ldb: l.cols, c: out + rows.lowerBound * l.cols, ldc: l.cols)
+                    if let bias {
+                        for ch in rows {
+                            mapElements(out + ch * l.cols, out + ch * l.cols, l.cols, Affine(scale: 1, shift: bias.data[group * l.og + ch]))
                         }
                     }
                 }
