@@ -46,6 +46,9 @@ extension StudyCtl {
         @Option(help: "Classes of the detector.")
         var classes = 3
 
+        @Flag(help: "With --model: print where the time goes, per op (forward and backward).")
+        var profile = false
+
         @OptionGroup var threading: ThreadsOption
 
         @Option(help: "Timed repetitions per op (the median is reported).")
@@ -76,7 +79,7 @@ extension StudyCtl {
             if let model {
                 let spec = try DetectorSpec(backbone: model, neck: neck, classes: classes)
                 let r = ModelBenchmark(spec: spec, trunkOnly: trunk, imageSize: imgsz, batch: batch,
-                                       inferenceSize: inferImgsz, iterations: iterations).run(threads: threads)
+                                       inferenceSize: inferImgsz, iterations: iterations, profile: profile).run(threads: threads)
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -87,6 +90,12 @@ extension StudyCtl {
                                  r.step_s, r.forward_s, r.backward_s, r.images_per_s))
                     if let ms = r.infer_b1_ms { print(String(format: "inference, batch 1 at %d px, fused: %.1f ms", inferImgsz, ms)) }
                     print(String(format: "peak RSS %.0f MiB", r.peak_rss_mib))
+                    for (title, rows) in [("training step", r.profile_train), ("inference", r.profile_infer)] where !(rows ?? []).isEmpty {
+                        print("\nper-op time, \(title) (ms per step):")
+                        for row in rows ?? [] {
+                            print(row.op.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%9.2f  (%d calls)", row.ms, row.calls))
+                        }
+                    }
                 }
                 return
             }

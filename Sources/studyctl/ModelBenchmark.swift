@@ -9,6 +9,7 @@ struct ModelBenchmark {
     var trunkOnly: Bool
     var imageSize: Int, batch: Int, inferenceSize: Int
     var iterations: Int
+    var profile = false
 
     struct Result: Codable {
         var model: String
@@ -18,6 +19,19 @@ struct ModelBenchmark {
         var infer_imgsz: Int?
         var infer_b1_ms: Double?
         var peak_rss_mib: Double
+        var profile_train: [ProfileRow]?
+        var profile_infer: [ProfileRow]?
+    }
+
+    struct ProfileRow: Codable { var op: String; var ms: Double; var calls: Int }
+
+    /// The profiler's totals as rows per step of `steps` steps.
+    static func profileRows(steps: Int) -> [ProfileRow] {
+        Profiler.drain().map { entry in
+            // "conv2d(_:_:bias:…) backward" → "conv2d backward"
+            let op = entry.name.replacingOccurrences(of: #"\(.*\)"#, with: "", options: .regularExpression)
+            return ProfileRow(op: op, ms: 1000 * entry.seconds / Double(steps), calls: entry.calls / steps)
+        }
     }
 
     /// Median of `iterations` timed runs after 2 warm-up runs.
@@ -58,10 +72,18 @@ struct ModelBenchmark {
             backwardTimes.append(Double(t2 - t1) / 1e9)
         }
         let stepSeconds = Self.median(iterations, step)
-        let forward = forwardTimes.dropFirst(2).sorted()[(iterations) / 2]
-        let backward = backwardTimes.dropFirst(2).sorted()[(iterations) / 2]
+        var trainProfile: [ProfileRow]?
+        if profile {
+            Profiler.enabled = true
+            for _ in 0..<iterations { step() }
+            Profiler.enabled = false
+            trainProfile = Self.profileRows(steps: iterations)
+        }
+        let forward = forwardTimes.dropFirst(2).prefix(iterations).sorted()[iterations / 2]
+        let backward = backwardTimes.dropFirst(2).prefix(iterations).sorted()[iterations / 2]
 
         var inferenceMs: Double?
+        var inferProfile: [ProfileRow]?
         if !trunkOnly {
             // Calibrated BatchNorm statistics (a few training-mode passes), then fused eval:
             // a fresh model in eval mode would run on denormal floats.
@@ -71,12 +93,19 @@ struct ModelBenchmark {
             detector.fuse()
             let image = Tensor(rng.uniform(3 * inferenceSize * inferenceSize), shape: [1, 3, inferenceSize, inferenceSize])
             inferenceMs = 1000 * Self.median(max(iterations, 10)) { _ = detector.predict(image) }
+            if profile {
+                Profiler.enabled = true
+                for _ in 0..<iterations { _ = detector.predict(image) }
+                Profiler.enabled = false
+                inferProfile = Self.profileRows(steps: iterations)
+            }
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Result(model: trunkOnly ? "\(spec.backbone) trunk" : spec.description, threads: threads,
                       imgsz: imageSize, batch: batch, forward_s: forward, backward_s: backward, step_s: stepSeconds,
                       images_per_s: Double(batch) / stepSeconds, infer_imgsz: trunkOnly ? nil : inferenceSize,
-                      infer_b1_ms: inferenceMs, peak_rss_mib: Double(usage.ru_maxrss) / 1024)
+                      infer_b1_ms: inferenceMs, peak_rss_mib: Double(usage.ru_maxrss) / 1024,
+                      profile_train: trainProfile, profile_infer: inferProfile)
     }
 }

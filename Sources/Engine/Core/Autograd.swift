@@ -7,6 +7,7 @@ import Foundation
 /// independent models can be trained (or tested) on different threads.
 public enum Autograd {
     struct Entry {
+        let name: StaticString
         let outputs: [Tensor]
         let backward: () -> Void
     }
@@ -47,9 +48,9 @@ public enum Autograd {
     }
 
     /// Records the backward of an op whose `outputs` were just computed.
-    static func record(_ outputs: [Tensor], _ backward: @escaping () -> Void) {
+    static func record(_ outputs: [Tensor], name: StaticString = #function, _ backward: @escaping () -> Void) {
         for output in outputs { output.requiresGrad = true }
-        state.tape.append(Entry(outputs: outputs, backward: backward))
+        state.tape.append(Entry(name: name, outputs: outputs, backward: backward))
     }
 
     /// Runs `body` without recording anything: for evaluation and for weight updates.
@@ -87,7 +88,9 @@ extension Tensor {
         state.tape.removeAll(keepingCapacity: true)
         Autograd.withoutGrad {
             for entry in tape.reversed() where entry.outputs.contains(where: { $0.grad != nil }) {
+                let started = Profiler.start()
                 entry.backward()
+                Profiler.stop(started, "\(entry.name) backward")
                 for output in entry.outputs { output.grad = nil }
             }
         }

@@ -79,6 +79,8 @@ public func activation(_ x: Tensor, _ kind: Activation) -> Tensor {
 }
 
 func activation<F: ActivationFunction>(_ x: Tensor, _ f: F) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "activation") }
     let y = Tensor(uninitialized: x.shape)
     mapElements(x.data, y.data, x.count, Forward(f: f))
     if Autograd.needsGrad(x) {

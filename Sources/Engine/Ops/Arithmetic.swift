@@ -3,6 +3,8 @@
 
 /// a + b.
 public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "add") }
     let bc = Broadcast(a.shape, b.shape, op: "add")
     let y = Tensor(uninitialized: bc.shape)
     broadcastApply(bc, a.data, b.data, y.data, Plus())
@@ -18,6 +20,8 @@ public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
 
 /// a − b.
 public func sub(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "sub") }
     let bc = Broadcast(a.shape, b.shape, op: "sub")
     let y = Tensor(uninitialized: bc.shape)
     broadcastApply(bc, a.data, b.data, y.data, Minus())
@@ -37,6 +41,8 @@ public func sub(_ a: Tensor, _ b: Tensor) -> Tensor {
 
 /// a · b.
 public func mul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "mul") }
     let bc = Broadcast(a.shape, b.shape, op: "mul")
     let y = Tensor(uninitialized: bc.shape)
     broadcastApply(bc, a.data, b.data, y.data, Times())
@@ -60,6 +66,8 @@ public func mul(_ a: Tensor, _ b: Tensor) -> Tensor {
 
 /// a / b.
 public func div(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "div") }
     let bc = Broadcast(a.shape, b.shape, op: "div")
     let y = Tensor(uninitialized: bc.shape)
     broadcastApply(bc, a.data, b.data, y.data, Over())
@@ -82,6 +90,8 @@ public func div(_ a: Tensor, _ b: Tensor) -> Tensor {
 
 /// x · s + t for scalars s and t.
 public func affine(_ x: Tensor, scale s: Float, shift t: Float = 0) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "affine") }
     let y = Tensor(uninitialized: x.shape)
     mapElements(x.data, y.data, x.count, Affine(scale: s, shift: t))
     if Autograd.needsGrad(x) {

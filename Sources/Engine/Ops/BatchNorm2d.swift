@@ -5,6 +5,8 @@
 /// PyTorch does); in evaluation it uses the running statistics. YOLOv5 uses eps 1e-3, momentum 0.03.
 public func batchNorm2d(_ x: Tensor, weight: Tensor, bias: Tensor, runningMean: Tensor, runningVar: Tensor,
                         training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "batchNorm2d") }
     let (n, c, h, w) = x.shape.nchw("batchNorm2d")
     for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVar", runningVar)] {
         precondition(t.shape == [c], "batchNorm2d: \(name) has shape \(t.shape), expected [\(c)] for input \(x.shape)")

@@ -7,6 +7,8 @@ private func split(_ shape: Shape, at axis: Int) -> (outer: Int, inner: Int) {
 
 /// Joins tensors along `axis`; every other dimension must match. [N, C1, H, W] ++ [N, C2, H, W] → [N, C1+C2, H, W].
 public func concat(_ xs: [Tensor], axis: Int = 1) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "concat") }
     precondition(!xs.isEmpty, "concat: no tensors")
     let first = xs[0].shape
     precondition(axis >= 0 && axis < first.rank, "concat: axis \(axis) out of range for shape \(first)")
@@ -44,6 +46,8 @@ public func concat(_ xs: [Tensor], axis: Int = 1) -> Tensor {
 
 /// Elements `range` of `axis`: x[..., range, ...] as a new tensor.
 public func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "slice") }
     precondition(axis >= 0 && axis < x.shape.rank && range.lowerBound >= 0 && range.upperBound <= x.shape[axis],
                  "slice: range \(range) of axis \(axis) out of bounds for shape \(x.shape)")
     var dims = x.shape.dims

@@ -6,6 +6,8 @@
 /// im2col + one GEMM per image and group (a plain GEMM for 1×1).
 public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil,
                    stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, groups == x.shape[1] && w.shape[0] == groups && groups > 1 ? "conv2d depthwise" : "conv2d") }
     let (n, c, h, wd) = x.shape.nchw("conv2d input")
     let (o, cg, kh, kw) = w.shape.nchw("conv2d weight")
     precondition(stride >= 1 && dilation >= 1 && padding >= 0 && groups >= 1,

@@ -105,12 +105,26 @@ enum GEMMConv {
     /// split across the threads, after one shared column matrix per image and group.
     private static func forwardSplittingChannels(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ l: Layout, _ y: Tensor) {
         let col = Storage(count: l.rows * l.cols)
-        let plane = l.padded ? PaddedPlane(l.g, base: Scratch.buffer(2, count: PaddedPlane.floats(l.g))) : nil
         // Row blocks of 16 keep every thread's GEMM on whole micro-tiles.
         let rowBlocks = (l.og + 15) / 16
+        let taps = l.g.kernelH * l.g.kernelW
+        var single = l.g
+        single.channels = 1
         for img in 0..<x.shape[0] {
             for group in 0..<l.groups {
-                let b = l.columns(x.data, img..<(img + 1), group: group, col: col.pointer, plane: plane)
+                let xg = x.data + img * l.inImage + group * l.inGroup
+                var b = UnsafePointer(xg)
+                if !l.g.isPointwise {
+                    // Each thread unfolds its share of the input channels.
+                    ThreadPool.shared.parallelFor(l.g.channels) { channels in
+                        let plane = l.padded ? PaddedPlane(single, base: Scratch.buffer(2, count: PaddedPlane.floats(single))) : nil
+                        for c in channels {
+                            let src = xg + c * l.g.height * l.g.width, dst = col.pointer + c * taps * l.cols
+                            if let plane { im2col(src, single, dst, rowStride: l.cols, plane: plane) } else { im2col(src, single, dst, rowStride: l.cols) }
+                        }
+                    }
+                    b = UnsafePointer(col.pointer)
+                }
                 let wg = w.data + group * l.og * l.rows
                 let out = y.data + img * l.outImage + group * l.og * l.cols
                 ThreadPool.shared.parallelFor(rowBlocks) { blocks in

@@ -1,5 +1,7 @@
 /// A fully connected layer: x [N, in] · wᵀ + b with w [out, in], b [out] → [N, out] (torch.nn.functional.linear).
 public func linear(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "linear") }
     precondition(x.shape.rank == 2 && w.shape.rank == 2 && x.shape[1] == w.shape[1],
                  "linear: input \(x.shape) and weight \(w.shape) do not match (expected [N, in] and [out, in])")
     let (n, k, o) = (x.shape[0], x.shape[1], w.shape[0])

@@ -7,6 +7,8 @@ import Foundation
 /// x: [N, C, H, W] → [N, C, H', W'], H' = (H + 2·padding − kernel) / stride + 1. The gradient goes to
 /// the first maximum of each window in scan order, as PyTorch's CPU kernel does.
 public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "maxPool2d") }
     let (n, c, h, w) = x.shape.nchw("maxPool2d")
     let s = stride ?? kernel
     precondition(kernel >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernel,
@@ -63,6 +65,8 @@ final class IndexBuffer {
 /// Average pooling counting padded zeros in the divisor (torch.nn.AvgPool2d defaults:
 /// count_include_pad=True, floor mode). x: [N, C, H, W] → [N, C, H', W'].
 public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "avgPool2d") }
     let (n, c, h, w) = x.shape.nchw("avgPool2d")
     let s = stride ?? kernel
     precondition(kernel >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernel,
@@ -112,6 +116,8 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
 
 /// The mean of each channel plane: [N, C, H, W] → [N, C, 1, 1] (nn.AdaptiveAvgPool2d(1)).
 public func globalAvgPool(_ x: Tensor) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "globalAvgPool") }
     let (n, c, h, w) = x.shape.nchw("globalAvgPool")
     let plane = h * w
     let y = Tensor(uninitialized: [n, c, 1, 1])
@@ -136,6 +142,8 @@ public func globalAvgPool(_ x: Tensor) -> Tensor {
 /// Nearest-neighbour upsampling by an integer factor (nn.Upsample(scale_factor, 'nearest')).
 /// x: [N, C, H, W] → [N, C, H·f, W·f].
 public func upsampleNearest(_ x: Tensor, factor: Int = 2) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "upsampleNearest") }
     let (n, c, h, w) = x.shape.nchw("upsampleNearest")
     precondition(factor >= 1, "upsampleNearest: factor must be at least 1, got \(factor)")
     let (oh, ow) = (h * factor, w * factor)

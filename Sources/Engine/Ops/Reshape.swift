@@ -16,6 +16,8 @@ public func reshape(_ x: Tensor, _ shape: Shape) -> Tensor {
 
 /// Reorders dimensions: output dimension i is input dimension `order[i]` (torch.permute).
 public func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
+    let started = Profiler.start()
+    defer { Profiler.stop(started, "permute") }
     precondition(order.sorted() == Array(0..<x.shape.rank), "permute: \(order) is not a permutation of the \(x.shape.rank) dimensions of \(x.shape)")
     let y = Tensor(uninitialized: Shape(order.map { x.shape[$0] }))
     permuteCopy(x.data, x.shape, order, into: y.data, accumulate: false)

@@ -72,7 +72,7 @@ public final class ThreadPool: @unchecked Sendable {
                 var spins = 0
                 while generation.load(ordering: .acquiring) == seen {
                     spins += 1
-                    if spins < 20_000 { continue }
+                    if spins < 200_000 { continue }
                     pthread_mutex_lock(&mutex)
                     sleepers += 1
                     while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(&wake, &mutex) }
