@@ -82,7 +82,7 @@ extension Tensor {
     public func backward(gradient: Tensor) {
         precondition(gradient.shape == shape, "backward: gradient shape \(gradient.shape) for tensor \(shape)")
         let (g, accumulate) = gradTarget()
-        for i in 0..<count { g[i] = accumulate ? g[i] + gradient.data[i] : gradient.data[i] }
+        zipElements(gradient.data, gradient.data, into: g, accumulate: accumulate, count, ScaledFirst())
         let state = Autograd.state
         let tape = state.tape
         state.tape.removeAll(keepingCapacity: true)

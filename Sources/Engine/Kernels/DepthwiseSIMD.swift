@@ -38,39 +38,37 @@ struct PaddedPlane {
     /// Zeroes the buffer and copies plane x [H, W] into it with `padding` zeros around.
     func fill(from x: UnsafePointer<Float>, height: Int, width: Int, padding: Int) {
         if phases == 1 {
-            // Zero the padding rows and each row's margins; the interior is copied over.
-            base.update(repeating: 0, count: padding * rowStride)
-            (base + (padding + height) * rowStride).update(repeating: 0, count: (rows - padding - height) * rowStride)
+            // Zero the padding rows and each row's margins, copy the interior: short runs, so
+            // inline vector moves rather than memset/memcpy calls.
+            zeroFloats(base, padding * rowStride)
+            zeroFloats(base + (padding + height) * rowStride, (rows - padding - height) * rowStride)
             for iy in 0..<height {
                 let row = base + (iy + padding) * rowStride
-                row.update(repeating: 0, count: padding)
-                (row + padding + width).update(repeating: 0, count: rowStride - padding - width)
+                for i in 0..<padding { row[i] = 0 }
+                copyFloats(row + padding, x + iy * width, width)
+                zeroFloats(row + padding + width, rowStride - padding - width)
             }
-        } else {
-            base.update(repeating: 0, count: phases * rows * rowStride)
+            return
         }
+        // Stride 2: column c = ix + padding goes to phase c & 1 at index c >> 1, so input columns
+        // of one parity land in one phase row, 16 at a time.
+        zeroFloats(base, phases * rows * rowStride)
+        let firstStart = padding >> 1, secondStart = (padding + 1) >> 1
         for iy in 0..<height {
             let src = x + iy * width
-            if phases == 1 {
-                (base + (iy + padding) * rowStride + padding).update(from: src, count: width)
-            } else {
-                // Column c = ix + padding goes to phase c & 1 at index c >> 1: input columns of
-                // one parity land in one phase row, 16 at a time.
-                let even = base + (iy + padding) * rowStride, odd = even + rows * rowStride
-                let (first, second) = padding & 1 == 0 ? (even, odd) : (odd, even)
-                let firstStart = padding >> 1, secondStart = (padding + 1) >> 1
-                var ix = 0
-                while ix + 32 <= width {
-                    let pair = UnsafeRawPointer(src + ix).loadUnaligned(as: SIMD32<Float>.self)
-                    (first + firstStart + ix / 2).store(pair.evenHalf, 0)
-                    (second + secondStart + ix / 2).store(pair.oddHalf, 0)
-                    ix += 32
-                }
-                while ix < width {
-                    let c = ix + padding
-                    (c & 1 == 0 ? even : odd)[c >> 1] = src[ix]
-                    ix += 1
-                }
+            let even = base + (iy + padding) * rowStride, odd = even + rows * rowStride
+            let (first, second) = padding & 1 == 0 ? (even, odd) : (odd, even)
+            var ix = 0
+            while ix + 32 <= width {
+                let pair = UnsafeRawPointer(src + ix).loadUnaligned(as: SIMD32<Float>.self)
+                (first + firstStart + ix / 2).store(pair.evenHalf, 0)
+                (second + secondStart + ix / 2).store(pair.oddHalf, 0)
+                ix += 32
+            }
+            while ix < width {
+                let c = ix + padding
+                (c & 1 == 0 ? even : odd)[c >> 1] = src[ix]
+                ix += 1
             }
         }
     }
@@ -134,7 +132,7 @@ enum DepthwiseSIMD {
                 var acc = Vec(repeating: bias)
                 for ki in 0..<kh {
                     let r = oy * g.stride + ki
-                    for kj in 0..<kw { acc += w[ki * kw + kj] * plane.tap(r, kj).vec(start) }
+                    for kj in 0..<kw { acc = acc.addingProduct(plane.tap(r, kj).vec(start), Vec(repeating: w[ki * kw + kj])) }
                 }
                 if start + 16 <= ow {
                     out.store(accumulate ? out.vec(start) + acc : acc, start)
@@ -190,7 +188,7 @@ enum DepthwiseSIMD {
                     let weight = w[ki * kw + kj], dst = plane.tap(r, kj)
                     var start = 0
                     while start < stride {
-                        dst.store(dst.vec(start) + weight * grad.vec(start), start)
+                        dst.store(dst.vec(start).addingProduct(grad.vec(start), Vec(repeating: weight)), start)
                         start += 16
                     }
                 }
@@ -212,7 +210,7 @@ enum DepthwiseSIMD {
                     let grad = dyRows + oy * stride, src = plane.tap(oy * g.stride + ki, kj)
                     var start = 0
                     while start < stride {
-                        acc += grad.vec(start) * src.vec(start)
+                        acc = acc.addingProduct(grad.vec(start), src.vec(start))
                         start += 16
                     }
                 }

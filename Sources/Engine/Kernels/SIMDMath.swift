@@ -21,21 +21,21 @@ extension SIMD16 where Scalar == Float {
 }
 
 public enum SIMDMath {
-    /// e^x to about 2 ulp: Cephes expf (range reduction by ln 2, degree-5 polynomial).
+    /// e^x to about 2 ulp: Cephes expf (range reduction by ln 2, degree-5 polynomial), evaluated
+    /// with fused multiply-adds.
     @inline(__always)
     public static func exp(_ x: Vec) -> Vec {
         let clamped = x.clamp(-87.33654, 88.72283)
         // Round to nearest by adding 1.5·2²³: the integer lands in the low mantissa bits.
-        let shifted = clamped * 1.442695041 + 12_582_912
+        let shifted = Vec(repeating: 12_582_912).addingProduct(clamped, Vec(repeating: 1.442695041))
         let n = shifted - 12_582_912
-        let r = clamped - n * 0.693359375 + n * 2.12194440e-4
-        var p = Vec(repeating: 1.9875691500e-4)
-        p = p * r + 1.3981999507e-3
-        p = p * r + 8.3334519073e-3
-        p = p * r + 4.1665795894e-2
-        p = p * r + 1.6666665459e-1
-        p = p * r + 5.0000001201e-1
-        let poly = p * r * r + r + 1
+        let r = clamped.addingProduct(n, Vec(repeating: -0.693359375)).addingProduct(n, Vec(repeating: 2.12194440e-4))
+        var p = Vec(repeating: 1.3981999507e-3).addingProduct(Vec(repeating: 1.9875691500e-4), r)
+        p = Vec(repeating: 8.3334519073e-3).addingProduct(p, r)
+        p = Vec(repeating: 4.1665795894e-2).addingProduct(p, r)
+        p = Vec(repeating: 1.6666665459e-1).addingProduct(p, r)
+        p = Vec(repeating: 5.0000001201e-1).addingProduct(p, r)
+        let poly = (r + 1).addingProduct(p, r * r)
         let bits = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return poly * unsafeBitCast(bits, to: Vec.self)
     }

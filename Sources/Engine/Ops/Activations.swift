@@ -34,7 +34,8 @@ struct SiLU: ActivationFunction {
     @inline(__always) func forward(_ x: Vec) -> Vec { x / (1 + SIMDMath.exp(-x)) }
     @inline(__always) func backward(_ x: Vec, _ dy: Vec) -> Vec {
         let s = SIMDMath.sigmoid(x)
-        return dy * s * (1 + x * (1 - s))
+        // s·(1 + x·(1 − s)) = s·(1 + x − x·s)
+        return dy * s * (1 + x).addingProduct(-x, s)
     }
 }
 
