@@ -26,9 +26,11 @@ test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
 
-## demo: build, check the machine, and run the main job that exists so far
+## demo: build, check the machine, and run the real parts that exist so far (the study runner comes later)
 demo: build
 	$(BIN) doctor
+	$(BIN) models --imgsz 160
+	$(BIN) bench --model cspdarknet --iterations 5
 
 clean:
 	rm -rf .build
