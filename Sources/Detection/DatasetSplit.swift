@@ -21,18 +21,7 @@ public enum DatasetSplit {
                 throw InputProblem(file: yamlFile, "\(split): \(source) does not exist")
             }
             if isFolder.boolValue {
-                let base = URL(fileURLWithPath: source)
-                guard
-                    let walker = manager.enumerator(
-                        at: base, includingPropertiesForKeys: [.isRegularFileKey],
-                        options: [.skipsHiddenFiles])
-                else {
-                    throw InputProblem(file: source, "cannot list the folder")
-                }
-                for case let url as URL in walker
-                where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-                    files.append(url.path)
-                }
+                files += try regularFiles(under: source)
             } else {
                 guard let data = manager.contents(atPath: source) else {
                     throw InputProblem(file: source, "cannot read the image list")
@@ -70,5 +59,35 @@ public enum DatasetSplit {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
+    }
+}
+
+extension DatasetSplit {
+    /// Every regular file under `folder`, recursively, following symbolic links to files and
+    /// folders as Python's `glob(recursive=True)` does; hidden names are skipped, as glob skips them.
+    static func regularFiles(under folder: String) throws(InputProblem) -> [String] {
+        var files: [String] = []
+        var visited: Set<[UInt64]> = []
+        var pending = [folder]
+        while let current = pending.popLast() {
+            var info = stat()
+            guard stat(current, &info) == 0 else { continue }
+            guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { continue }
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: current) else {
+                throw InputProblem(file: current, "cannot list the folder")
+            }
+            let base = current.hasSuffix("/") ? current : current + "/"
+            for name in names where !name.hasPrefix(".") {
+                let path = base + name
+                var entry = stat()
+                guard stat(path, &entry) == 0 else { continue }
+                switch entry.st_mode & S_IFMT {
+                case S_IFREG: files.append(path)
+                case S_IFDIR: pending.append(path)
+                default: continue
+                }
+            }
+        }
+        return files
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Engine
 import Foundation
 
 /// Ground truth from a YOLO-format dataset split and predictions from a folder of YOLOv5
@@ -148,36 +149,22 @@ public struct EvaluationInput: Sendable {
 
     /// The whole file; nil when there is no such file; a problem when it exists but cannot be read.
     static func readFile(_ path: String) -> Result<[UInt8]?, InputProblem> {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 {
-            if errno == ENOENT { return .success(nil) }
-            return .failure(InputProblem(file: path, "cannot open: \(String(cString: strerror(errno)))"))
+        do {
+            return .success(try readWholeFile(path))
+        } catch {
+            if error.code == ENOENT { return .success(nil) }
+            return .failure(InputProblem(file: path, error.reason))
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            return .failure(InputProblem(file: path, "not a regular file"))
-        }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return read(fd, base + done, buffer.count - done)
-            }
-            if n < 0 { return .failure(InputProblem(file: path, "cannot read: \(String(cString: strerror(errno)))")) }
-            if n == 0 { break }
-            done += n
-        }
-        bytes.removeLast(bytes.count - done)
-        return .success(bytes)
     }
 
     /// `transform` applied to every element on all cores, results in order.
     static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
         let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
         nonisolated(unsafe) let slots = results
         let chunk = 64
         DispatchQueue.concurrentPerform(iterations: (items.count + chunk - 1) / chunk) { c in

@@ -11,9 +11,11 @@ public enum ImageHeader {
     /// orientation is 5 to 8 is stored rotated a quarter turn, so its width and height swap,
     /// as OpenCV's `imread` (which YOLOv5's loader uses) swaps them.
     public static func size(ofImageAt path: String) throws(InputProblem) -> (width: Int, height: Int) {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 { throw InputProblem(file: path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw InputProblem(file: path, "not a regular file") }
         let reader = Reader(fd: fd)
         guard let size = size(reader), size.width > 0, size.height > 0 else {
             throw InputProblem(

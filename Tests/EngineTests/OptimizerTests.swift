@@ -28,7 +28,9 @@ enum OptimizerScenario {
 
     static func makeGroups(_ params: [Tensor]) -> [ParameterGroup] {
         groups.enumerated().map { j, members in
-            ParameterGroup(members.map { params[$0] }, lr: 0, momentum: 0, weightDecay: decay[j])
+            // lr and momentum are set before every step by `run`; momentum starts non-zero because
+            // Nesterov SGD refuses momentum 0 at construction, as torch.optim.SGD does.
+            ParameterGroup(members.map { params[$0] }, lr: 0, momentum: 0.9, weightDecay: decay[j])
         }
     }
 

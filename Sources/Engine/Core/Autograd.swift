@@ -74,13 +74,13 @@ extension Tensor {
     /// Gradients accumulate into `grad` of the leaves (parameters, inputs); the gradients of
     /// intermediate tensors are released as soon as they have been propagated.
     public func backward() {
-        precondition(count == 1, "backward: needs a one-element loss, got shape \(shape)")
+        require(count == 1, "backward: needs a one-element loss, got shape \(shape)")
         backward(gradient: Tensor([1], shape: shape))
     }
 
     /// Back-propagates `gradient` (dL/dself, same shape) through everything recorded.
     public func backward(gradient: Tensor) {
-        precondition(gradient.shape == shape, "backward: gradient shape \(gradient.shape) for tensor \(shape)")
+        require(gradient.shape == shape, "backward: gradient shape \(gradient.shape) for tensor \(shape)")
         let (g, accumulate) = gradTarget()
         zipElements(gradient.data, gradient.data, into: g, accumulate: accumulate, count, ScaledFirst())
         let state = Autograd.state

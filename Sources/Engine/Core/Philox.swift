@@ -52,7 +52,7 @@ public struct Philox: Sendable {
 
     /// A uniform integer in 0..<bound, advancing the stream by one block.
     public mutating func nextInt(below bound: Int) -> Int {
-        precondition(bound > 0, "Philox.nextInt: bound must be positive, got \(bound)")
+        require(bound > 0, "Philox.nextInt: bound must be positive, got \(bound)")
         let bits = Self.block(seed: seed, counter: offset)
         offset &+= 1
         let wide = UInt64(bits[0]) | UInt64(bits[1]) << 32

@@ -3,7 +3,7 @@ public struct Shape: Equatable, Hashable, Sendable, CustomStringConvertible, Exp
     public var dims: [Int]
 
     public init(_ dims: [Int]) {
-        precondition(dims.allSatisfy { $0 >= 0 }, "Shape: negative dimension in \(dims)")
+        require(dims.allSatisfy { $0 >= 0 }, "Shape: negative dimension in \(dims)")
         self.dims = dims
     }
 
@@ -18,7 +18,7 @@ public struct Shape: Equatable, Hashable, Sendable, CustomStringConvertible, Exp
 
     /// N, C, H, W of a rank-4 shape; traps with the op's name otherwise.
     public func nchw(_ op: String) -> (n: Int, c: Int, h: Int, w: Int) {
-        precondition(rank == 4, "\(op): expected an NCHW tensor, got shape \(self)")
+        require(rank == 4, "\(op): expected an NCHW tensor, got shape \(self)")
         return (dims[0], dims[1], dims[2], dims[3])
     }
 }

@@ -12,7 +12,7 @@ public final class Tensor {
 
     /// A tensor over `storage` (shared, as by a reshape view).
     init(shape: Shape, storage: Storage, requiresGrad: Bool = false) {
-        precondition(storage.count >= shape.count, "Tensor: storage of \(storage.count) floats for shape \(shape)")
+        require(storage.count >= shape.count, "Tensor: storage of \(storage.count) floats for shape \(shape)")
         self.shape = shape
         self.storage = storage
         self.requiresGrad = requiresGrad
@@ -32,7 +32,7 @@ public final class Tensor {
 
     /// A tensor holding `values` in row-major order.
     public convenience init(_ values: [Float], shape: Shape, requiresGrad: Bool = false) {
-        precondition(values.count == shape.count, "Tensor: \(values.count) values for shape \(shape)")
+        require(values.count == shape.count, "Tensor: \(values.count) values for shape \(shape)")
         self.init(shape: shape, storage: Storage(count: shape.count), requiresGrad: requiresGrad)
         values.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: values.count) }
     }
@@ -50,7 +50,7 @@ public final class Tensor {
     public var scalars: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
     /// The single value of a one-element tensor.
     public var item: Float {
-        precondition(count == 1, "item: tensor of shape \(shape) has \(count) elements")
+        require(count == 1, "item: tensor of shape \(shape) has \(count) elements")
         return data.pointee
     }
 

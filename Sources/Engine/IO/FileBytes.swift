@@ -1,22 +1,39 @@
 import Foundation
 
 /// A failed file operation: what was attempted on which path, and the system's reason.
-struct FileIOError: Error {
+public struct FileIOError: Error, CustomStringConvertible {
+    /// The errno value, 0 when the problem is not a system error (e.g. not a regular file).
+    public let code: Int32
+    /// "cannot open: No such file or directory", "not a regular file", ...
+    public let reason: String
+    /// The reason with the action and path: "open /a/b: No such file or directory".
     let message: String
 
     /// The error for `action` on `path`, with the reason in `errno`.
     init(_ action: String, _ path: String) {
-        message = "\(action) \(path): \(String(cString: strerror(errno)))"
+        code = errno
+        let text = String(cString: strerror(code))
+        reason = "cannot \(action): \(text)"
+        message = "\(action) \(path): \(text)"
     }
+
+    init(path: String, reason: String) {
+        code = 0
+        self.reason = reason
+        message = "\(path): \(reason)"
+    }
+
+    public var description: String { message }
 }
 
-/// The whole file at `path`.
-func readWholeFile(_ path: String) throws(FileIOError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+/// The whole file at `path`; only regular files (a FIFO or a device is an error, not a hang).
+public func readWholeFile(_ path: String) throws(FileIOError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw FileIOError("open", path) }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw FileIOError("stat", path) }
+    guard info.st_mode & S_IFMT == S_IFREG else { throw FileIOError(path: path, reason: "not a regular file") }
     var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
     var offset = 0
     while offset < bytes.count {

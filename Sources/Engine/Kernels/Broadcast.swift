@@ -16,7 +16,7 @@ struct Broadcast {
         let db = [Int](repeating: 1, count: rank - b.rank) + b.dims
         var out = [Int](repeating: 1, count: rank)
         for i in 0..<rank {
-            precondition(da[i] == db[i] || da[i] == 1 || db[i] == 1,
+            require(da[i] == db[i] || da[i] == 1 || db[i] == 1,
                          "\(op): shapes \(a) and \(b) cannot be broadcast together (dimension \(i): \(da[i]) vs \(db[i]))")
             out[i] = max(da[i], db[i])
         }

@@ -6,8 +6,8 @@ import Foundation
 /// ℓ = (1 − t)·x + w·softplus(−x) with w = 1 + (posWeight − 1)·t; dℓ/dx = (1 − t) − w·σ(−x).
 /// Targets carry no gradient. → [1].
 public func bceWithLogits(_ logits: Tensor, targets: Tensor, posWeight: Float = 1) -> Tensor {
-    precondition(logits.shape == targets.shape, "bceWithLogits: logits \(logits.shape) and targets \(targets.shape) differ")
-    precondition(logits.count > 0, "bceWithLogits: empty input")
+    require(logits.shape == targets.shape, "bceWithLogits: logits \(logits.shape) and targets \(targets.shape) differ")
+    require(logits.count > 0, "bceWithLogits: empty input")
     let n = logits.count
     // softplus(−x) = max(−x, 0) + log(1 + e^−|x|)
     func softplusNeg(_ x: Float) -> Float { Swift.max(-x, 0) + Foundation.log1p(Foundation.exp(-abs(x))) }

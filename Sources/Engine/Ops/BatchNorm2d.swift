@@ -9,10 +9,10 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor, bias: Tensor, runningMean: 
     defer { Profiler.stop(started, "batchNorm2d") }
     let (n, c, h, w) = x.shape.nchw("batchNorm2d")
     for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVar", runningVar)] {
-        precondition(t.shape == [c], "batchNorm2d: \(name) has shape \(t.shape), expected [\(c)] for input \(x.shape)")
+        require(t.shape == [c], "batchNorm2d: \(name) has shape \(t.shape), expected [\(c)] for input \(x.shape)")
     }
     let plane = h * w, count = n * plane
-    precondition(!training || count > 1, "batchNorm2d: training needs more than one value per channel, got input \(x.shape)")
+    require(!training || count > 1, "batchNorm2d: training needs more than one value per channel, got input \(x.shape)")
     let y = Tensor(uninitialized: x.shape)
     // Per channel: the mean and 1/√(var + eps) used, kept for backward.
     let stats = Storage(count: 2 * c)

@@ -9,13 +9,13 @@ private func split(_ shape: Shape, at axis: Int) -> (outer: Int, inner: Int) {
 public func concat(_ xs: [Tensor], axis: Int = 1) -> Tensor {
     let started = Profiler.start()
     defer { Profiler.stop(started, "concat") }
-    precondition(!xs.isEmpty, "concat: no tensors")
+    require(!xs.isEmpty, "concat: no tensors")
     let first = xs[0].shape
-    precondition(axis >= 0 && axis < first.rank, "concat: axis \(axis) out of range for shape \(first)")
+    require(axis >= 0 && axis < first.rank, "concat: axis \(axis) out of range for shape \(first)")
     for x in xs {
         var a = x.shape.dims, b = first.dims
         if a.count == b.count { a[axis] = 0; b[axis] = 0 }
-        precondition(a == b, "concat: shapes \(xs.map(\.shape)) differ outside axis \(axis)")
+        require(a == b, "concat: shapes \(xs.map(\.shape)) differ outside axis \(axis)")
     }
     var dims = first.dims
     dims[axis] = xs.reduce(0) { $0 + $1.shape[axis] }
@@ -48,7 +48,7 @@ public func concat(_ xs: [Tensor], axis: Int = 1) -> Tensor {
 public func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
     let started = Profiler.start()
     defer { Profiler.stop(started, "slice") }
-    precondition(axis >= 0 && axis < x.shape.rank && range.lowerBound >= 0 && range.upperBound <= x.shape[axis],
+    require(axis >= 0 && axis < x.shape.rank && range.lowerBound >= 0 && range.upperBound <= x.shape[axis],
                  "slice: range \(range) of axis \(axis) out of bounds for shape \(x.shape)")
     var dims = x.shape.dims
     dims[axis] = range.count
@@ -76,7 +76,7 @@ public func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
 
 /// Splits `x` along `axis` into pieces of the given sizes (torch.split).
 public func split(_ x: Tensor, sizes: [Int], axis: Int = 1) -> [Tensor] {
-    precondition(sizes.reduce(0, +) == x.shape[axis], "split: sizes \(sizes) do not add up to \(x.shape[axis]) in shape \(x.shape)")
+    require(sizes.reduce(0, +) == x.shape[axis], "split: sizes \(sizes) do not add up to \(x.shape[axis]) in shape \(x.shape)")
     var start = 0
     return sizes.map { size in
         defer { start += size }

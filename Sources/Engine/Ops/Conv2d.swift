@@ -10,14 +10,14 @@ public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil,
     defer { Profiler.stop(started, groups == x.shape[1] && w.shape[0] == groups && groups > 1 ? "conv2d depthwise" : "conv2d") }
     let (n, c, h, wd) = x.shape.nchw("conv2d input")
     let (o, cg, kh, kw) = w.shape.nchw("conv2d weight")
-    precondition(stride >= 1 && dilation >= 1 && padding >= 0 && groups >= 1,
+    require(stride >= 1 && dilation >= 1 && padding >= 0 && groups >= 1,
                  "conv2d: invalid stride \(stride), padding \(padding), dilation \(dilation) or groups \(groups)")
-    precondition(c % groups == 0 && o % groups == 0 && cg == c / groups,
+    require(c % groups == 0 && o % groups == 0 && cg == c / groups,
                  "conv2d: input \(x.shape) and weight \(w.shape) do not match with groups \(groups)")
-    if let bias { precondition(bias.shape == [o], "conv2d: bias \(bias.shape) for \(o) output channels") }
+    if let bias { require(bias.shape == [o], "conv2d: bias \(bias.shape) for \(o) output channels") }
     let g = ConvGeometry(channels: cg, height: h, width: wd, kernelH: kh, kernelW: kw,
                          stride: stride, padding: padding, dilation: dilation)
-    precondition(g.outHeight >= 1 && g.outWidth >= 1,
+    require(g.outHeight >= 1 && g.outWidth >= 1,
                  "conv2d: kernel \(kh)×\(kw) (dilation \(dilation), padding \(padding)) larger than input \(x.shape)")
     let y = Tensor(uninitialized: [n, o, g.outHeight, g.outWidth])
     let isDepthwise = groups == c && o == c

@@ -2,10 +2,10 @@
 public func linear(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil) -> Tensor {
     let started = Profiler.start()
     defer { Profiler.stop(started, "linear") }
-    precondition(x.shape.rank == 2 && w.shape.rank == 2 && x.shape[1] == w.shape[1],
+    require(x.shape.rank == 2 && w.shape.rank == 2 && x.shape[1] == w.shape[1],
                  "linear: input \(x.shape) and weight \(w.shape) do not match (expected [N, in] and [out, in])")
     let (n, k, o) = (x.shape[0], x.shape[1], w.shape[0])
-    if let bias { precondition(bias.shape == [o], "linear: bias \(bias.shape) for \(o) outputs") }
+    if let bias { require(bias.shape == [o], "linear: bias \(bias.shape) for \(o) outputs") }
     let y = Tensor(uninitialized: [n, o])
     ThreadPool.shared.parallelFor(n) { rows in
         guard !rows.isEmpty else { return }

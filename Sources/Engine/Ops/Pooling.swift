@@ -11,10 +11,10 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     defer { Profiler.stop(started, "maxPool2d") }
     let (n, c, h, w) = x.shape.nchw("maxPool2d")
     let s = stride ?? kernel
-    precondition(kernel >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernel,
+    require(kernel >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernel,
                  "maxPool2d: invalid kernel \(kernel), stride \(s), padding \(padding) (padding must be at most half the kernel)")
     let g = ConvGeometry(channels: 1, height: h, width: w, kernelH: kernel, kernelW: kernel, stride: s, padding: padding, dilation: 1)
-    precondition(g.outHeight >= 1 && g.outWidth >= 1, "maxPool2d: kernel \(kernel) larger than input \(x.shape)")
+    require(g.outHeight >= 1 && g.outWidth >= 1, "maxPool2d: kernel \(kernel) larger than input \(x.shape)")
     let y = Tensor(uninitialized: [n, c, g.outHeight, g.outWidth])
     let recording = Autograd.needsGrad(x)
     // The flat input index of each output's maximum, kept for backward.
@@ -69,10 +69,10 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     defer { Profiler.stop(started, "avgPool2d") }
     let (n, c, h, w) = x.shape.nchw("avgPool2d")
     let s = stride ?? kernel
-    precondition(kernel >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernel,
+    require(kernel >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernel,
                  "avgPool2d: invalid kernel \(kernel), stride \(s), padding \(padding) (padding must be at most half the kernel)")
     let g = ConvGeometry(channels: 1, height: h, width: w, kernelH: kernel, kernelW: kernel, stride: s, padding: padding, dilation: 1)
-    precondition(g.outHeight >= 1 && g.outWidth >= 1, "avgPool2d: kernel \(kernel) larger than input \(x.shape)")
+    require(g.outHeight >= 1 && g.outWidth >= 1, "avgPool2d: kernel \(kernel) larger than input \(x.shape)")
     let y = Tensor(uninitialized: [n, c, g.outHeight, g.outWidth])
     let (inPlane, outPlane) = (h * w, g.outPlane)
     // The divisor counts the window clipped to the padded input, as PyTorch does.
@@ -145,7 +145,7 @@ public func upsampleNearest(_ x: Tensor, factor: Int = 2) -> Tensor {
     let started = Profiler.start()
     defer { Profiler.stop(started, "upsampleNearest") }
     let (n, c, h, w) = x.shape.nchw("upsampleNearest")
-    precondition(factor >= 1, "upsampleNearest: factor must be at least 1, got \(factor)")
+    require(factor >= 1, "upsampleNearest: factor must be at least 1, got \(factor)")
     let (oh, ow) = (h * factor, w * factor)
     let y = Tensor(uninitialized: [n, c, oh, ow])
     ThreadPool.shared.parallelFor(n * c) { planes in

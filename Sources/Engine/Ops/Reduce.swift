@@ -17,17 +17,17 @@ public func sum(_ x: Tensor) -> Tensor {
 
 /// The mean of every element → [1].
 public func mean(_ x: Tensor) -> Tensor {
-    precondition(x.count > 0, "mean: empty tensor of shape \(x.shape)")
+    require(x.count > 0, "mean: empty tensor of shape \(x.shape)")
     return sum(x) * (1 / Float(x.count))
 }
 
 /// Rows `indices` of x along its first dimension: [M, ...] → [indices.count, ...] (torch.index_select, dim 0).
 /// Repeated indices add their gradients, in index order.
 public func gatherRows(_ x: Tensor, _ indices: [Int]) -> Tensor {
-    precondition(x.shape.rank >= 1, "gatherRows: needs at least one dimension, got \(x.shape)")
+    require(x.shape.rank >= 1, "gatherRows: needs at least one dimension, got \(x.shape)")
     let rows = x.shape[0], width = x.count / max(rows, 1)
     for i in indices where i < 0 || i >= rows {
-        preconditionFailure("gatherRows: index \(i) out of range for \(rows) rows of \(x.shape)")
+        fatalError("gatherRows: index \(i) out of range for \(rows) rows of \(x.shape)")
     }
     let y = Tensor(uninitialized: Shape([indices.count] + x.shape.dims.dropFirst()))
     for (r, i) in indices.enumerated() { (y.data + r * width).update(from: x.data + i * width, count: width) }

@@ -2,7 +2,7 @@
 
 /// The same values under a new shape with the same element count; shares storage with `x`.
 public func reshape(_ x: Tensor, _ shape: Shape) -> Tensor {
-    precondition(shape.count == x.count, "reshape: cannot view \(x.shape) (\(x.count) elements) as \(shape)")
+    require(shape.count == x.count, "reshape: cannot view \(x.shape) (\(x.count) elements) as \(shape)")
     let y = Tensor(shape: shape, storage: x.storage)
     if Autograd.needsGrad(x) {
         Autograd.record([y]) {
@@ -18,7 +18,7 @@ public func reshape(_ x: Tensor, _ shape: Shape) -> Tensor {
 public func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
     let started = Profiler.start()
     defer { Profiler.stop(started, "permute") }
-    precondition(order.sorted() == Array(0..<x.shape.rank), "permute: \(order) is not a permutation of the \(x.shape.rank) dimensions of \(x.shape)")
+    require(order.sorted() == Array(0..<x.shape.rank), "permute: \(order) is not a permutation of the \(x.shape.rank) dimensions of \(x.shape)")
     let y = Tensor(uninitialized: Shape(order.map { x.shape[$0] }))
     permuteCopy(x.data, x.shape, order, into: y.data, accumulate: false)
     if Autograd.needsGrad(x) {
@@ -36,7 +36,7 @@ public func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
 /// ShuffleNet's channel shuffle: [N, g·k, H, W] → view [N, g, k, H, W] → swap g and k → [N, k·g, H, W].
 public func channelShuffle(_ x: Tensor, groups: Int) -> Tensor {
     let (n, c, h, w) = x.shape.nchw("channelShuffle")
-    precondition(groups >= 1 && c % groups == 0, "channelShuffle: \(c) channels do not split into \(groups) groups")
+    require(groups >= 1 && c % groups == 0, "channelShuffle: \(c) channels do not split into \(groups) groups")
     let grouped = reshape(x, [n, groups, c / groups, h * w])
     return reshape(permute(grouped, [0, 2, 1, 3]), x.shape)
 }

@@ -36,7 +36,7 @@ public final class AdamW: Optimizer {
         for (g, group) in groups.enumerated() {
             for (j, p) in group.params.enumerated() {
                 guard let grad = p.grad else { continue }
-                precondition(grad.count == p.count, "AdamW: gradient \(grad.shape) for parameter \(p.shape)")
+                require(grad.count == p.count, "AdamW: gradient \(grad.shape) for parameter \(p.shape)")
                 steps[g][j].data[0] += 1
                 let t = Double(steps[g][j].data[0])
                 let corrected1 = 1 - pow(group.momentum, t), corrected2 = 1 - pow(beta2, t)

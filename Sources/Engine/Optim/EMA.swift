@@ -18,7 +18,7 @@ public final class ModelEMA {
     /// buffers such as BatchNorm running statistics).
     public init(_ model: [(name: String, tensor: Tensor)], decay: Double = 0.9999, tau: Double = 2000,
                 updates: Int = 0) {
-        precondition(Set(model.map(\.name)).count == model.count, "ModelEMA: duplicate state names")
+        require(Set(model.map(\.name)).count == model.count, "ModelEMA: duplicate state names")
         states = model.map { ($0.name, $0.tensor.copy()) }
         self.decay = decay
         self.tau = tau
@@ -35,12 +35,12 @@ public final class ModelEMA {
     // yolov5 v7.0 utils/torch_utils.py ModelEMA.update: v *= d; v += (1 − d) · model (in Float)
     /// Moves the average towards `model`, whose names and shapes must be those the average started from.
     public func update(from model: [(name: String, tensor: Tensor)]) {
-        precondition(model.count == states.count, "ModelEMA: \(model.count) states, expected \(states.count)")
+        require(model.count == states.count, "ModelEMA: \(model.count) states, expected \(states.count)")
         updates += 1
         let d = decay(updates: updates)
         let keep = Float(d), take = Float(1 - d)
         for (average, current) in zip(states, model) {
-            precondition(
+            require(
                 average.name == current.name && average.tensor.shape == current.tensor.shape,
                 "ModelEMA: got \(current.name) \(current.tensor.shape), "
                     + "expected \(average.name) \(average.tensor.shape)")

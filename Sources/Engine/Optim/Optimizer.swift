@@ -21,6 +21,6 @@ extension Optimizer {
     func checkParamsAreUnique(_ optimizer: String) {
         let params = groups.flatMap(\.params)
         let unique = Set(params.map(ObjectIdentifier.init))
-        precondition(unique.count == params.count, "\(optimizer): a parameter appears in more than one group or twice")
+        require(unique.count == params.count, "\(optimizer): a parameter appears in more than one group or twice")
     }
 }

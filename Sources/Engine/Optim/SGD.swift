@@ -14,7 +14,7 @@ public final class SGD: Optimizer {
         self.nesterov = nesterov
         buffers = groups.map { $0.params.map { Tensor(zeros: $0.shape) } }
         checkParamsAreUnique("SGD")
-        precondition(!nesterov || groups.allSatisfy { $0.momentum > 0 }, "SGD: Nesterov momentum needs momentum > 0")
+        require(!nesterov || groups.allSatisfy { $0.momentum > 0 }, "SGD: Nesterov momentum needs momentum > 0")
     }
 
     public var state: [String: Tensor] {
@@ -27,7 +27,7 @@ public final class SGD: Optimizer {
             let lr = Float(group.lr), momentum = Float(group.momentum), decay = Float(group.weightDecay)
             for (p, buffer) in zip(group.params, buffers) {
                 guard let grad = p.grad else { continue }
-                precondition(grad.count == p.count, "SGD: gradient \(grad.shape) for parameter \(p.shape)")
+                require(grad.count == p.count, "SGD: gradient \(grad.shape) for parameter \(p.shape)")
                 let update = Update(param: p.data, grad: grad.data, buffer: buffer.data, lr: lr, momentum: momentum,
                                     decay: decay, nesterov: nesterov)
                 forEachBlock(p.count, update)

@@ -34,7 +34,7 @@ public final class ThreadPool: @unchecked Sendable {
     /// Sets the number of threads the kernels use by default (1 runs everything on the calling
     /// thread). Call it once at start-up, before any other thread runs kernels.
     public static func configure(threads: Int) {
-        precondition(threads >= 1, "ThreadPool: threads must be at least 1, got \(threads)")
+        require(threads >= 1, "ThreadPool: threads must be at least 1, got \(threads)")
         BLAS.threadCount = 1
         if threads != processDefault.threadCount { processDefault = ThreadPool(threads: threads) }
     }
@@ -120,7 +120,7 @@ public final class ThreadPool: @unchecked Sendable {
 
     /// A pool of `threads` threads (the caller is one of them).
     public init(threads: Int) {
-        precondition(threads >= 1, "ThreadPool: threads must be at least 1, got \(threads)")
+        require(threads >= 1, "ThreadPool: threads must be at least 1, got \(threads)")
         threadCount = threads
         core = Core()
         BLAS.threadCount = 1
@@ -132,7 +132,7 @@ public final class ThreadPool: @unchecked Sendable {
                 context.core.workerLoop(index: context.index)
                 return nil
             }, context)
-            precondition(status == 0, "ThreadPool: pthread_create failed (\(status))")
+            require(status == 0, "ThreadPool: pthread_create failed (\(status))")
             workers.append(thread)
         }
     }
