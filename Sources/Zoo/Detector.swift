@@ -52,7 +52,7 @@ public struct DetectorSpec: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses user choices; throws naming the bad value and the valid ones.
     public init(backbone: String, neck: String, classes: Int = 80) throws(ZooError) {
-        guard classes >= 1 else { throw .invalidClassCount(classes) }
+        guard classes >= 1, classes <= DetectorSpec.maxClasses else { throw .invalidClassCount(classes) }
         self.init(backbone: try BackboneSpec(parsing: backbone), neck: try NeckSpec(parsing: neck), classes: classes)
     }
 
@@ -67,8 +67,12 @@ public struct DetectorSpec: Hashable, Sendable, CustomStringConvertible {
     /// `backbone__neck`, the cell name a study uses.
     public var description: String { "\(backbone)__\(neck)" }
 
-    /// Checks that `size` can be fed to a detector: a positive multiple of 32.
+    /// The largest image side and class count a detector is built for: far beyond any study,
+    /// small enough that tensor sizes cannot overflow.
+    public static let maxImageSize = 4096, maxClasses = 10_000
+
+    /// Checks that `size` can be fed to a detector: a multiple of 32 from 32 to `maxImageSize`.
     public static func validate(imageSize size: Int) throws(ZooError) {
-        guard size >= 32, size % 32 == 0 else { throw .invalidImageSize(size) }
+        guard size >= 32, size <= maxImageSize, size % 32 == 0 else { throw .invalidImageSize(size) }
     }
 }

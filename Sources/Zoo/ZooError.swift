@@ -18,9 +18,9 @@ public enum ZooError: Error, Equatable, CustomStringConvertible {
         case let .invalidRates(text, reason):
             return "invalid ASPP rates '\(text)': \(reason); write them as pan-aspp@1,2,3"
         case let .invalidImageSize(size):
-            return "image size \(size) is not a positive multiple of 32 (the largest stride); try \(max(32, (size + 16) / 32 * 32))"
+            return "image size \(size) is not a multiple of 32 (the largest stride) from 32 to \(DetectorSpec.maxImageSize); try \(min(DetectorSpec.maxImageSize, max(32, (size + 16) / 32 * 32)))"
         case let .invalidClassCount(nc):
-            return "number of classes \(nc) must be at least 1"
+            return "number of classes \(nc) must be from 1 to \(DetectorSpec.maxClasses)"
         }
     }
 }

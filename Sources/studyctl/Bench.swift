@@ -69,8 +69,8 @@ extension StudyCtl {
                     try DetectorSpec.validate(imageSize: inferImgsz)
                 } catch { throw ValidationError("\(error)") }
             }
-            guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-            guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
+            guard batch >= 1, batch <= 1024 else { throw ValidationError("--batch must be from 1 to 1024, got \(batch)") }
+            guard iterations >= 1, iterations <= 100_000 else { throw ValidationError("--iterations must be from 1 to 100000, got \(iterations)") }
         }
 
         func run() throws {

@@ -37,7 +37,7 @@ extension StudyCtl {
         var neck: String?
 
         func validate() throws {
-            guard nc >= 1 else { throw ValidationError(String(describing: ZooError.invalidClassCount(nc))) }
+            guard nc >= 1, nc <= DetectorSpec.maxClasses else { throw ValidationError(String(describing: ZooError.invalidClassCount(nc))) }
             do {
                 try DetectorSpec.validate(imageSize: imgsz)
                 if backbone != nil || neck != nil {

@@ -20,15 +20,18 @@ struct StudyCtl: ParsableCommand {
         subcommands: [Doctor.self, Models.self, Bench.self, Eval.self]
     )
 
-    /// Runs the command, mapping every usage error (unknown option, invalid value) to exit code 2:
-    /// studyctl's code for bad input (argument-parser's own is 64).
+    /// Runs the command, mapping every usage error (unknown option, invalid value) to one line on
+    /// stderr and exit code 2: studyctl's code for bad input (argument-parser's own is 64).
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                let names = configuration.subcommands.map { $0._commandName }
+                let command = CommandLine.arguments.dropFirst().first { names.contains($0) }.map { "studyctl \($0)" } ?? "studyctl"
+                let line = "error: \(message(for: error)) (see '\(command) --help')\n"
+                FileHandle.standardError.write(Data(line.utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

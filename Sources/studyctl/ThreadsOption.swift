@@ -7,7 +7,7 @@ struct ThreadsOption: ParsableArguments {
     var threads: Int = ThreadPool.defaultThreadCount
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard threads >= 1, threads <= 256 else { throw ValidationError("--threads must be from 1 to 256, got \(threads)") }
     }
 
     /// Sizes the engine's thread pool (OpenBLAS stays at one thread inside it).

@@ -35,6 +35,19 @@ struct DeterminismTests {
         #expect(one == two)
     }
 
+    /// Batches smaller than the thread count split each GEMM by output channel across threads;
+    /// larger ones put images side by side: both must give what one thread gives.
+    @Test(arguments: [1, 2, 3])
+    func smallBatchConvolutionIsTheSameOnOneAndFourThreads(batch: Int) {
+        var rng = Philox(seed: 5)
+        let x = Tensor(rng.uniform(batch * 3 * 19 * 21, low: -1, high: 1), shape: [batch, 3, 19, 21])
+        let w = Tensor(rng.uniform(70 * 27, low: -1, high: 1), shape: [70, 3, 3, 3])
+        let b = Tensor(rng.uniform(70, low: -1, high: 1), shape: [70])
+        let one = ThreadPool.using(ThreadPool(threads: 1)) { conv2d(x, w, bias: b, stride: 2, padding: 1).scalars }
+        let four = ThreadPool.using(ThreadPool(threads: 4)) { conv2d(x, w, bias: b, stride: 2, padding: 1).scalars }
+        #expect(one == four)
+    }
+
     /// Batch-1 inference splits each GEMM by output channel across threads.
     @Test func batchOneConvolutionIsTheSameOnOneAndTwoThreads() {
         var rng = Philox(seed: 5)

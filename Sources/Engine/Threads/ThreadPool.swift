@@ -10,10 +10,14 @@ public final class ThreadPool: @unchecked Sendable {
     /// The pool the kernels on this thread use: the one `using(_:_:)` set, or the process default.
     public static var shared: ThreadPool {
         if let raw = pthread_getspecific(overrideKey) { return Unmanaged<ThreadPool>.fromOpaque(raw).takeUnretainedValue() }
-        return processDefault
+        if let pool = processDefault { return pool }
+        let pool = ThreadPool(threads: defaultThreadCount)
+        processDefault = pool
+        return pool
     }
 
-    nonisolated(unsafe) private static var processDefault = ThreadPool(threads: defaultThreadCount)
+    /// Made on first use, so `configure` before any kernel runs never builds a pool it drops.
+    nonisolated(unsafe) private static var processDefault: ThreadPool?
     nonisolated(unsafe) private static let overrideKey: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
@@ -36,7 +40,7 @@ public final class ThreadPool: @unchecked Sendable {
     public static func configure(threads: Int) {
         require(threads >= 1, "ThreadPool: threads must be at least 1, got \(threads)")
         BLAS.threadCount = 1
-        if threads != processDefault.threadCount { processDefault = ThreadPool(threads: threads) }
+        if threads != processDefault?.threadCount { processDefault = ThreadPool(threads: threads) }
     }
 
     public let threadCount: Int
@@ -115,7 +119,9 @@ public final class ThreadPool: @unchecked Sendable {
     private final class WorkerContext {
         let core: Core
         let index: Int
-        init(core: Core, index: Int) { self.core = core; self.index = index }
+        /// The pool, unretained: it outlives its workers (deinit joins them).
+        let pool: UnsafeMutableRawPointer
+        init(core: Core, index: Int, pool: UnsafeMutableRawPointer) { (self.core, self.index, self.pool) = (core, index, pool) }
     }
 
     /// A pool of `threads` threads (the caller is one of them).
@@ -125,10 +131,13 @@ public final class ThreadPool: @unchecked Sendable {
         core = Core()
         BLAS.threadCount = 1
         for index in 1..<max(threads, 1) {
-            let context = Unmanaged.passRetained(WorkerContext(core: core, index: index)).toOpaque()
+            let pool = Unmanaged.passUnretained(self).toOpaque()
+            let context = Unmanaged.passRetained(WorkerContext(core: core, index: index, pool: pool)).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { raw in
                 let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                // Kernels nested inside a task see this pool (busy), so they run inline.
+                pthread_setspecific(ThreadPool.overrideKey, context.pool)
                 context.core.workerLoop(index: context.index)
                 return nil
             }, context)
