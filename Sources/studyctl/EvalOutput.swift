@@ -147,8 +147,6 @@ struct EvalJSON: Encodable {
     }
 
     func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try prettyJSON(self)
     }
 }

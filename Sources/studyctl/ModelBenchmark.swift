@@ -34,18 +34,6 @@ struct ModelBenchmark {
         }
     }
 
-    /// Median of `iterations` timed runs after 2 warm-up runs.
-    static func median(_ iterations: Int, _ body: () -> Void) -> Double {
-        for _ in 0..<2 { body() }
-        var samples: [Double] = []
-        for _ in 0..<iterations {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return samples.sorted()[samples.count / 2]
-    }
-
     func run(threads: Int) -> Result {
         let detector = Detector(spec: spec, seed: 0)
         _ = detector.train()
@@ -71,7 +59,7 @@ struct ModelBenchmark {
             forwardTimes.append(Double(t1 - t0) / 1e9)
             backwardTimes.append(Double(t2 - t1) / 1e9)
         }
-        let stepSeconds = Self.median(iterations, step)
+        let stepSeconds = medianSeconds(iterations: iterations, warmup: 2, step)
         var trainProfile: [ProfileRow]?
         if profile {
             Profiler.enabled = true
@@ -92,7 +80,7 @@ struct ModelBenchmark {
             _ = detector.eval()
             detector.fuse()
             let image = Tensor(rng.uniform(3 * inferenceSize * inferenceSize), shape: [1, 3, inferenceSize, inferenceSize])
-            inferenceMs = 1000 * Self.median(max(iterations, 10)) { _ = detector.predict(image) }
+            inferenceMs = 1000 * medianSeconds(iterations: max(iterations, 10), warmup: 2) { _ = detector.predict(image) }
             if profile {
                 Profiler.enabled = true
                 for _ in 0..<iterations { _ = detector.predict(image) }

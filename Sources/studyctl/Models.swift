@@ -102,10 +102,7 @@ extension StudyCtl {
         }
 
         func encode<T: Encodable>(_ value: T) throws -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
+            return try prettyJSON(value, snakeCaseKeys: true)
         }
     }
 }

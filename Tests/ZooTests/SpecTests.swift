@@ -29,6 +29,7 @@ struct SpecTests {
         let size = message { try DetectorSpec.validate(imageSize: 100) }
         #expect(size.contains("100") && size.contains("multiple of 32"))
         #expect(message { try DetectorSpec.validate(imageSize: 0) }.contains("0"))
-        #expect(message { _ = try DetectorSpec(backbone: "ghostnet", neck: "pan-sppf", classes: 0) }.contains("at least 1"))
+        #expect(message { _ = try DetectorSpec(backbone: "ghostnet", neck: "pan-sppf", classes: 0) }.contains("from 1 to 10000"))
+        #expect(message { try DetectorSpec.validate(imageSize: 65_536) }.contains("from 32 to 4096"))
     }
 }

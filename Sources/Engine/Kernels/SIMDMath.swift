@@ -1,4 +1,4 @@
-/// Vector math on `SIMD16<Float>` (one AVX-512 register) for the elementwise kernels.
+/// The vector every kernel works in: 16 floats, two AVX2 registers with the Haswell target.
 public typealias Vec = SIMD16<Float>
 
 extension UnsafePointer where Pointee == Float {

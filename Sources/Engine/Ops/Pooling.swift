@@ -11,10 +11,7 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     defer { Profiler.stop(started, "maxPool2d") }
     let (n, c, h, w) = x.shape.nchw("maxPool2d")
     let s = stride ?? kernel
-    require(kernel >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernel,
-                 "maxPool2d: invalid kernel \(kernel), stride \(s), padding \(padding) (padding must be at most half the kernel)")
-    let g = ConvGeometry(channels: 1, height: h, width: w, kernelH: kernel, kernelW: kernel, stride: s, padding: padding, dilation: 1)
-    require(g.outHeight >= 1 && g.outWidth >= 1, "maxPool2d: kernel \(kernel) larger than input \(x.shape)")
+    let g = poolGeometry("maxPool2d", x.shape, kernel: kernel, stride: s, padding: padding)
     let y = Tensor(uninitialized: [n, c, g.outHeight, g.outWidth])
     let recording = Autograd.needsGrad(x)
     // The flat input index of each output's maximum, kept for backward.
@@ -55,6 +52,17 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     return y
 }
 
+/// The window geometry of a pooling op, checked: padding at most half the kernel (PyTorch's rule)
+/// and at least one output.
+private func poolGeometry(_ op: String, _ shape: Shape, kernel: Int, stride: Int, padding: Int) -> ConvGeometry {
+    require(kernel >= 1 && stride >= 1 && padding >= 0 && padding * 2 <= kernel,
+            "\(op): invalid kernel \(kernel), stride \(stride), padding \(padding) (padding must be at most half the kernel)")
+    let g = ConvGeometry(channels: 1, height: shape[2], width: shape[3], kernelH: kernel, kernelW: kernel,
+                         stride: stride, padding: padding, dilation: 1)
+    require(g.outHeight >= 1 && g.outWidth >= 1, "\(op): kernel \(kernel) larger than input \(shape)")
+    return g
+}
+
 /// Owns an index buffer kept alive by a backward closure.
 final class IndexBuffer {
     let pointer: UnsafeMutablePointer<Int32>
@@ -69,10 +77,7 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     defer { Profiler.stop(started, "avgPool2d") }
     let (n, c, h, w) = x.shape.nchw("avgPool2d")
     let s = stride ?? kernel
-    require(kernel >= 1 && s >= 1 && padding >= 0 && padding * 2 <= kernel,
-                 "avgPool2d: invalid kernel \(kernel), stride \(s), padding \(padding) (padding must be at most half the kernel)")
-    let g = ConvGeometry(channels: 1, height: h, width: w, kernelH: kernel, kernelW: kernel, stride: s, padding: padding, dilation: 1)
-    require(g.outHeight >= 1 && g.outWidth >= 1, "avgPool2d: kernel \(kernel) larger than input \(x.shape)")
+    let g = poolGeometry("avgPool2d", x.shape, kernel: kernel, stride: s, padding: padding)
     let y = Tensor(uninitialized: [n, c, g.outHeight, g.outWidth])
     let (inPlane, outPlane) = (h * w, g.outPlane)
     // The divisor counts the window clipped to the padded input, as PyTorch does.
