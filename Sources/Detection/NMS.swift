@@ -21,6 +21,9 @@ public struct NMSOptions: Sendable, Equatable {
         self.maxCandidates = maxCandidates
         self.classAgnostic = classAgnostic
     }
+
+    /// val.py's settings: confidence 0.001, IoU 0.6, 300 detections.
+    public static let validation = NMSOptions(confidenceThreshold: 0.001, iouThreshold: 0.6, maxDetections: 300)
 }
 
 /// Class-aware greedy non-maximum suppression, as YOLOv5 runs torchvision's `nms` on boxes offset

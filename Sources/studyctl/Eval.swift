@@ -15,7 +15,7 @@ extension StudyCtl {
                 no predictions. Each image's size is read from its header (JPEG, PNG, BMP, WebP) without \
                 decoding it, and boxes are scaled to pixels.
 
-                --protocol yolov5 (default) reproduces YOLOv5 v7.0's val.py figures to the digit, \
+                --protocol yolov5 (default) reproduces YOLOv5 v7.0's val.py figures to the digit on the boxes read, \
                 quirks included:
                   * AP interpolates the precision envelope at 101 recall points with sentinels at \
                 recall 0 and 1 and integrates with the trapezoidal rule, so a perfect detector scores \
@@ -65,6 +65,9 @@ extension StudyCtl {
         @Flag(help: "Leave out invalid images and prediction lines with a warning instead of exiting 2.")
         var skipInvalid = false
 
+        @Flag(help: "Print the per-class rows even with 50 classes or more (val.py --verbose).")
+        var verbose = false
+
         func run() throws {
             let loaded = Result { () throws(InputProblem) -> (DataYAML, EvaluationInput) in
                 let dataset = try DataYAML.load(data)
@@ -89,9 +92,9 @@ extension StudyCtl {
                 print(try EvalJSON(yolo: yolo, coco: coco, names: names, skipped: input).encoded())
             case (.text, .coco):
                 let coco = cocoEvaluate(input.images.map(\.cocoAnnotations), classCount: names.count)
-                print(EvalTable.coco(coco, images: input.images.count, names: names))
+                print(EvalTable.coco(coco, images: input.images.count, names: names, verbose: verbose))
             case (.text, .yolov5):
-                print(EvalTable.yolov5(yolov5Evaluate(input.images, classCount: names.count), names: names))
+                print(EvalTable.yolov5(yolov5Evaluate(input.images, classCount: names.count), names: names, verbose: verbose))
             }
         }
 

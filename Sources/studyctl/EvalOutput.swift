@@ -2,17 +2,20 @@ import Detection
 import Foundation
 
 /// YOLOv5's validation table: `'%22s' + '%11i' * 2 + '%11.3g' * 4`, an "all" row, then one row per
-/// class with labels when the dataset names more than one class.
+/// class with labels when the dataset names 2 to 49 classes (or any number with `verbose`), as val.py.
 // yolov5 v7.0 val.py: s = ('%22s' + '%11s' * 6) % (...), pf = '%22s' + '%11i' * 2 + '%11.3g' * 4
 enum EvalTable {
     static let header =
         pad("Class", 22) + ["Images", "Instances", "P", "R", "mAP50", "mAP50-95"].map { pad($0, 11) }.joined()
 
-    static func yolov5(_ m: YOLOv5Metrics, names: [String]) -> String {
+    /// val.py prints per-class rows when `(verbose or nc < 50) and nc > 1`.
+    static func showsClasses(_ names: [String], verbose: Bool) -> Bool { names.count > 1 && (verbose || names.count < 50) }
+
+    static func yolov5(_ m: YOLOv5Metrics, names: [String], verbose: Bool) -> String {
         var lines = [
             header, row("all", m.images, m.instances.reduce(0, +), [m.precision, m.recall, m.map50, m.map50to95]),
         ]
-        if let perClass = m.perClass, names.count > 1 {
+        if let perClass = m.perClass, showsClasses(names, verbose: verbose) {
             for (i, c) in perClass.classes.enumerated() {
                 lines.append(
                     row(
@@ -24,10 +27,10 @@ enum EvalTable {
     }
 
     /// The same table with pycocotools' figures; COCO has no single P and R, shown as "-".
-    static func coco(_ m: COCOMetrics, images: Int, names: [String]) -> String {
+    static func coco(_ m: COCOMetrics, images: Int, names: [String], verbose: Bool) -> String {
         let instances = m.perClass.reduce(0) { $0 + $1.instances }
         var lines = [header, row("all", images, instances, [nil, nil, m.map50, m.map50to95])]
-        if names.count > 1 {
+        if showsClasses(names, verbose: verbose) {
             for c in m.perClass {
                 lines.append(row(name(c.classID, names), images, c.instances, [nil, nil, c.ap50, c.ap50to95]))
             }

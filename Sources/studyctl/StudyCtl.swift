@@ -14,7 +14,9 @@ struct StudyCtl: ParsableCommand {
             own CPU engine, measures them with YOLOv5's metrics and writes a report that recommends \
             a backbone by accuracy per parameter.
 
-            Start with `studyctl doctor` to check that the machine has what studyctl needs.
+            Today: `doctor` checks the machine, `models` lists the detectors of the zoo, `bench` \
+            times the engine, `eval` scores saved predictions; the study runner (`run`) and the \
+            reports are not built yet. Start with `studyctl doctor`.
             """,
         version: CodeVersion.string,
         subcommands: [Doctor.self, Models.self, Bench.self, Eval.self]
