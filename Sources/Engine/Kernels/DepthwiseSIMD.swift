@@ -8,8 +8,8 @@
 struct PaddedPlane {
     let rows: Int, rowStride: Int, phases: Int
     let base: UnsafeMutablePointer<Float>
-    /// Where tap column kj starts within a padded row's phases (no division in the inner loops).
-    let tapOffsets: [Int]
+    /// Floats between phase 0 and phase 1 of the same row.
+    let phaseStride: Int
 
     /// The layout for a plane of `g`'s geometry; `floats` is the scratch size it needs.
     init(_ g: ConvGeometry, base: UnsafeMutablePointer<Float>) {
@@ -19,7 +19,7 @@ struct PaddedPlane {
         self.rows = rows
         self.rowStride = rowStride
         phases = g.stride
-        tapOffsets = (0..<g.kernelW).map { kj in (kj % g.stride) * rows * rowStride + kj / g.stride }
+        phaseStride = rows * rowStride
         self.base = base
     }
 
@@ -29,10 +29,11 @@ struct PaddedPlane {
         return g.stride * rows * max(vectorSpan, (g.width + 2 * g.padding + g.stride - 1) / g.stride)
     }
 
-    /// Output column 0 of tap column `kj` on padded row `r`.
+    /// Output column 0 of tap column `kj` on padded row `r` (phase kj mod stride, offset kj / stride;
+    /// bit operations, as the stride is 1 or 2, and no array in the inner loops).
     @inline(__always)
     func tap(_ r: Int, _ kj: Int) -> UnsafeMutablePointer<Float> {
-        base + r * rowStride + tapOffsets[kj]
+        base + r * rowStride + (phases == 1 ? kj : (kj & 1) * phaseStride + (kj >> 1))
     }
 
     /// Zeroes the buffer and copies plane x [H, W] into it with `padding` zeros around.
