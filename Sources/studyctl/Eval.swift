@@ -76,12 +76,12 @@ extension StudyCtl {
             let dataset: DataYAML
             let input: EvaluationInput
             switch loaded {
-            case .failure(let problem): throw badInput([problem])
+            case .failure(let problem): throw badInput([problem], skippable: false)
             case .success(let value): (dataset, input) = value
             }
             try report(input)
             if input.images.isEmpty {
-                throw badInput([InputProblem(file: data, "\(split): no images to evaluate")])
+                throw badInput([InputProblem(file: data, "\(split): no images to evaluate")], skippable: false)
             }
 
             let names = dataset.names
@@ -122,11 +122,12 @@ extension StudyCtl {
             }
         }
 
-        /// Prints up to 20 problems and their count, and returns exit code 2.
-        private func badInput(_ problems: [InputProblem]) -> ExitCode {
+        /// Prints up to 20 problems and their count, and returns exit code 2. `skippable`: whether
+        /// `--skip-invalid` would get past them (bad lines and images, not a missing data.yaml).
+        private func badInput(_ problems: [InputProblem], skippable: Bool = true) -> ExitCode {
             for problem in problems.prefix(20) { warn("\(problem)") }
             if problems.count > 20 { warn("... and \(problems.count - 20) more (\(problems.count) problems in all)") }
-            warn("error: invalid input; fix it, or pass --skip-invalid to leave out invalid images and lines")
+            if skippable { warn("error: invalid input; fix it, or pass --skip-invalid to leave out invalid images and lines") }
             return ExitCode(2)
         }
     }
