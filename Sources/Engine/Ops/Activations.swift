@@ -104,10 +104,17 @@ private struct Backward<F: ActivationFunction>: VectorZip {
     @inline(__always) func callAsFunction(_ x: Vec, _ dy: Vec) -> Vec { f.backward(x, dy) }
 }
 
+/// max(x, 0).
 public func relu(_ x: Tensor) -> Tensor { activation(x, ReLU()) }
+/// min(max(x, 0), 6) (MobileNetV2).
 public func relu6(_ x: Tensor) -> Tensor { activation(x, ReLU6()) }
+/// x · σ(x) (YOLOv5's activation).
 public func silu(_ x: Tensor) -> Tensor { activation(x, SiLU()) }
+/// 1 / (1 + e^−x).
 public func sigmoid(_ x: Tensor) -> Tensor { activation(x, Sigmoid()) }
+/// relu6(x + 3) / 6 (MobileNetV3's squeeze-and-excitation gate).
 public func hardsigmoid(_ x: Tensor) -> Tensor { activation(x, HardSigmoid()) }
+/// x · relu6(x + 3) / 6 (MobileNetV3).
 public func hardswish(_ x: Tensor) -> Tensor { activation(x, HardSwish()) }
+/// x for x > 0, slope · x otherwise.
 public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor { activation(x, LeakyReLU(slope: slope)) }

@@ -104,6 +104,7 @@ public func affine(_ x: Tensor, scale s: Float, shift t: Float = 0) -> Tensor {
     return y
 }
 
+/// Operators for the broadcasting ops above, and for scalar scale and shift.
 public func + (a: Tensor, b: Tensor) -> Tensor { add(a, b) }
 public func - (a: Tensor, b: Tensor) -> Tensor { sub(a, b) }
 public func * (a: Tensor, b: Tensor) -> Tensor { mul(a, b) }

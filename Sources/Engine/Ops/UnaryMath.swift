@@ -22,9 +22,13 @@ func pointwise(_ x: Tensor, _ f: @escaping (Float) -> Float, derivative: @escapi
     return y
 }
 
+/// e^x elementwise.
 public func exp(_ x: Tensor) -> Tensor { pointwise(x, { Foundation.exp($0) }, derivative: { _, y in y }) }
+/// Natural logarithm elementwise.
 public func log(_ x: Tensor) -> Tensor { pointwise(x, { Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
+/// √x elementwise.
 public func sqrt(_ x: Tensor) -> Tensor { pointwise(x, { $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
+/// arctan x elementwise (CIoU's aspect-ratio term).
 public func atan(_ x: Tensor) -> Tensor { pointwise(x, { Foundation.atan($0) }, derivative: { x, _ in 1 / (1 + x * x) }) }
 
 /// x^p for a constant exponent p (torch.pow with a scalar exponent).
