@@ -14,6 +14,11 @@ struct CLITests {
     }()
 
     func studyctl(_ arguments: String...) throws -> (status: Int32, output: String) {
+        try studyctlArguments(arguments)
+    }
+
+    /// Runs studyctl with `arguments`; stdout and stderr together.
+    func studyctlArguments(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
