@@ -24,8 +24,9 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
-        .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: release),
+        .target(name: "Engine", dependencies: ["CBLAS", "CDNNL"], swiftSettings: release),
         .target(name: "Zoo", dependencies: ["Engine"]),
         .target(
             name: "Detection",

@@ -37,6 +37,7 @@ extension StudyCtl {
             row("cairo", Cairo.version + cairoCheck(&problems))
             row("openblas", BLAS.configuration)
             row("", "kernels \(BLAS.coreName), \(BLAS.parallelism), \(BLAS.threadCount) threads" + blasCheck(&problems))
+            row("onednn", DNNLConv.version + dnnlCheck(&problems))
             row("libturbojpeg", jpegCheck(&problems))
             if let font = Cairo.fontFile {
                 row("font", "\(Cairo.fontFamily) (\(font))")
@@ -80,6 +81,17 @@ extension StudyCtl {
             if c == [19, 22, 43, 50] { return "; sgemm ok" }
             problems.append("openblas: sgemm gave \(c), expected [19, 22, 43, 50]")
             return "; sgemm FAILED"
+        }
+
+        /// Convolves two 4×4 single-channel images with a 3×3 kernel of ones through oneDNN.
+        private func dnnlCheck(_ problems: inout [String]) -> String {
+            let x = Tensor([Float](repeating: 1, count: 32), shape: [2, 1, 4, 4])
+            let w = Tensor([Float](repeating: 1, count: 9), shape: [1, 1, 3, 3])
+            let y = Autograd.withoutGrad { conv2d(x, w, padding: 1) }
+            // Corners see 4 ones, edges 6, the middle 9.
+            if y.scalars.prefix(4) == [4, 6, 6, 4] && y.scalars[5] == 9 { return "; convolution ok" }
+            problems.append("onednn: a 3×3 convolution of ones gave \(Array(y.scalars.prefix(8)))")
+            return "; convolution FAILED"
         }
 
         /// Encodes and decodes an 8×8 image.

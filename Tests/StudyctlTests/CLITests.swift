@@ -50,6 +50,7 @@ struct CLITests {
         #expect(output.contains("cairo           1."))
         #expect(output.contains("OpenBLAS 0."))
         #expect(output.contains("sgemm ok"))
+        #expect(output.contains("onednn          2.") && output.contains("convolution ok"))
         #expect(output.contains("encode + decode ok"))
         #expect(output.contains("DejaVu Sans"))
     }

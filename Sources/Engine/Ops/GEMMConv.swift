@@ -58,11 +58,27 @@ enum GEMMConv {
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ y: Tensor) {
         let n = x.shape[0], o = w.shape[0]
         let l = Layout(x, w, groups, g)
-        if n < ThreadPool.shared.threadCount {
+        // oneDNN takes dense convolutions of two images or more; its result for a block of images
+        // does not depend on the thread count. One image stays on OpenBLAS, split by channel.
+        let oneDNN = groups == 1 && n >= 2
+        if n < ThreadPool.shared.threadCount && !oneDNN {
             forwardSplittingChannels(x, w, bias, l, y)
             return
         }
         let blocks = min(n, weightGradientBlocks)
+        if oneDNN {
+            ThreadPool.shared.parallelFor(blocks) { range in
+                for block in range {
+                    let images = ThreadPool.chunk(block, of: blocks, count: n)
+                    let plan = DNNLConv.plan(DNNLConv.Key(
+                        n: images.count, c: x.shape[1], h: g.height, w: g.width, o: o, kh: g.kernelH, kw: g.kernelW,
+                        stride: g.stride, padding: g.padding, dilation: g.dilation, bias: bias != nil))
+                    DNNLConv.forward(plan, x: x.data + images.lowerBound * l.inImage, w: w.data, bias: bias.map { UnsafePointer($0.data) },
+                                     y: y.data + images.lowerBound * l.outImage)
+                }
+            }
+            return
+        }
         ThreadPool.shared.parallelFor(blocks) { range in
             let col = Scratch.buffer(0, count: l.columnFloats)
             let tmp = Scratch.buffer(3, count: l.groupFloats)
