@@ -105,6 +105,8 @@ public enum DNNLConv {
     /// The plan for `key`, built once.
     static func plan(_ key: Key) -> Plan {
         if let plan = plans.withLock({ $0[key] }) { return plan }
+        // A jit convolution fixes its thread count when it is created: limit OpenMP first.
+        _ = stream()
         let plan = Plan(key)
         return plans.withLock { plans in
             if let existing = plans[key] { return existing }
@@ -183,7 +185,8 @@ public enum DNNLConv {
     }
 
     /// This thread's stream; the first call also limits OpenMP to this thread, so oneDNN never
-    /// starts threads of its own beside the engine's pool.
+    /// starts threads of its own beside the engine's pool (and primitives built here are built
+    /// for one thread).
     private static func stream() -> dnnl_stream_t {
         if let raw = pthread_getspecific(streamKey) { return OpaquePointer(raw) }
         ompSetNumThreads?(1)
