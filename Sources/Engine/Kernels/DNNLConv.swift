@@ -2,86 +2,159 @@ import CDNNL
 import Foundation
 import Synchronization
 
-/// oneDNN's direct convolution for the forward pass of dense convolutions (groups 1), the library
-/// behind PyTorch's CPU convolutions (Debian's libdnnl 2.6).
+/// oneDNN's direct convolution (Debian's libdnnl 2.6, the library behind PyTorch's CPU
+/// convolutions) for dense convolutions (groups 1): forward, backward-data and backward-weights.
 ///
-/// Tensors stay NCHW: each call reorders the input and the weights into oneDNN's blocked layout,
-/// convolves, and reorders the output back — reorders included, 2.3× faster than im2col + OpenBLAS
-/// on the 3×3 convolutions of `studyctl bench --ops` (docs/engine.md). oneDNN runs on one thread
-/// inside each of the engine's tasks, so the result for a block of images never depends on the
-/// thread count. Backward stays on OpenBLAS.
+/// Tensors stay NCHW: each stage reorders its inputs into oneDNN's blocked layouts, runs, and
+/// reorders its output back — reorders included, faster than im2col + OpenBLAS on the 3×3 shapes
+/// of `studyctl bench --ops` (docs/engine.md). oneDNN runs on one thread inside each of the
+/// engine's tasks, over a fixed block of images, so results never depend on the thread count.
 public enum DNNLConv {
-    /// What a primitive is built for.
+    /// What a plan is built for.
     struct Key: Hashable {
         var n: Int, c: Int, h: Int, w: Int, o: Int, kh: Int, kw: Int
         var stride: Int, padding: Int, dilation: Int
         var bias: Bool
     }
 
-    /// A built convolution and the reorders around it, with its plain and blocked layouts.
-    final class Plan: @unchecked Sendable {
-        let convolution: dnnl_primitive_t
-        let reorderSource: dnnl_primitive_t, reorderWeights: dnnl_primitive_t, reorderDestination: dnnl_primitive_t
-        var plainSource: dnnl_memory_desc_t, plainWeights: dnnl_memory_desc_t
-        var plainBias: dnnl_memory_desc_t, plainDestination: dnnl_memory_desc_t
-        var blockedSource: dnnl_memory_desc_t, blockedWeights: dnnl_memory_desc_t, blockedDestination: dnnl_memory_desc_t
-        /// oneDNN's work space, supplied by the caller (a library-managed one is not safe for
-        /// concurrent execution of one primitive).
+    /// One primitive with plain tensors outside: inputs reordered in, output reordered out.
+    final class Stage: @unchecked Sendable {
+        struct Port {
+            let arg: Int32
+            var plain: dnnl_memory_desc_t
+            var blocked: dnnl_memory_desc_t
+            /// nil when the primitive takes the plain layout as it is.
+            let reorder: dnnl_primitive_t?
+            let floats: Int
+        }
+
+        let primitive: dnnl_primitive_t
+        var inputs: [Port]
+        var output: Port
         var scratchpad: dnnl_memory_desc_t
-        /// Floats of the blocked source, weights and destination buffers and of the scratchpad.
-        let sizes: (source: Int, weights: Int, destination: Int, scratchpad: Int)
+        let scratchFloats: Int
+
+        /// Wraps the primitive of `descriptor`; each port names its argument, its plain layout, and
+        /// the query (and index) that gives the primitive's own layout for it.
+        init(_ descriptor: dnnl_primitive_desc_t, inputs: [(Int32, dnnl_memory_desc_t, dnnl_query_t, Int32)],
+             output: (Int32, dnnl_memory_desc_t, dnnl_query_t, Int32)) {
+            var primitive: dnnl_primitive_t?
+            DNNLConv.check(dnnl_primitive_create(&primitive, descriptor), "primitive")
+            self.primitive = primitive!
+            func port(_ p: (Int32, dnnl_memory_desc_t, dnnl_query_t, Int32), into: Bool) -> Port {
+                var plain = p.1
+                var blocked = dnnl_primitive_desc_query_md(descriptor, p.2, p.3).pointee
+                let same = dnnl_memory_desc_equal(&plain, &blocked) != 0
+                let reorder = same ? nil : (into ? DNNLConv.reorder(&plain, &blocked) : DNNLConv.reorder(&blocked, &plain))
+                return Port(arg: p.0, plain: plain, blocked: blocked, reorder: reorder,
+                            floats: (dnnl_memory_desc_get_size(&blocked) + 3) / 4)
+            }
+            self.inputs = inputs.map { port($0, into: true) }
+            self.output = port(output, into: false)
+            scratchpad = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0).pointee
+            scratchFloats = (dnnl_memory_desc_get_size(&scratchpad) + 3) / 4
+        }
+
+        /// Runs the stage on plain tensors, on the calling thread (scratch slots 0 to 3).
+        func run(_ sources: [UnsafePointer<Float>], _ destination: UnsafeMutablePointer<Float>) {
+            let stream = DNNLConv.stream()
+            var memories: [dnnl_memory_t] = []
+            defer { for m in memories { dnnl_memory_destroy(m) } }
+            func memory(_ descriptor: inout dnnl_memory_desc_t, _ data: UnsafePointer<Float>) -> dnnl_memory_t {
+                let m = DNNLConv.memory(&descriptor, data)
+                memories.append(m)
+                return m
+            }
+            var args: [(Int32, dnnl_memory_t)] = []
+            for i in inputs.indices {
+                let plain = memory(&inputs[i].plain, sources[i])
+                if let reorder = inputs[i].reorder {
+                    let blocked = memory(&inputs[i].blocked, Scratch.buffer(i, count: max(inputs[i].floats, 1)))
+                    DNNLConv.execute(reorder, stream, [(DNNL_ARG_FROM, plain), (DNNL_ARG_TO, blocked)])
+                    args.append((inputs[i].arg, blocked))
+                } else {
+                    args.append((inputs[i].arg, plain))
+                }
+            }
+            let plainOut = memory(&output.plain, destination)
+            let blockedOut = output.reorder == nil
+                ? plainOut : memory(&output.blocked, Scratch.buffer(2, count: max(output.floats, 1)))
+            args.append((output.arg, blockedOut))
+            if scratchFloats > 0 {
+                args.append((DNNL_ARG_SCRATCHPAD, memory(&scratchpad, Scratch.buffer(3, count: scratchFloats))))
+            }
+            DNNLConv.execute(primitive, stream, args)
+            if let reorder = output.reorder {
+                DNNLConv.execute(reorder, stream, [(DNNL_ARG_FROM, blockedOut), (DNNL_ARG_TO, plainOut)])
+            }
+            DNNLConv.check(dnnl_stream_wait(stream), "wait")
+        }
+    }
+
+    /// The three stages of one convolution shape.
+    final class Plan: @unchecked Sendable {
+        /// y = conv(x, w) (+ b): inputs x, w (, b), output y.
+        let forward: Stage
+        /// dx = conv_transpose(dy, w): inputs dy, w, output dx.
+        let backwardData: Stage
+        /// dw = Σ dy ⋆ x over the images: inputs x, dy, output dw.
+        let backwardWeights: Stage
 
         init(_ k: Key) {
             let g = ConvGeometry(channels: k.c, height: k.h, width: k.w, kernelH: k.kh, kernelW: k.kw,
                                  stride: k.stride, padding: k.padding, dilation: k.dilation)
-            var plainSource = dnnl_memory_desc_t(), plainWeights = dnnl_memory_desc_t()
-            var plainBias = dnnl_memory_desc_t(), plainDestination = dnnl_memory_desc_t()
-            var anySource = dnnl_memory_desc_t(), anyWeights = dnnl_memory_desc_t(), anyDestination = dnnl_memory_desc_t()
             let source = [k.n, k.c, k.h, k.w], weights = [k.o, k.c, k.kh, k.kw]
             let destination = [k.n, k.o, g.outHeight, g.outWidth]
-            DNNLConv.layout(&plainSource, source, dnnl_nchw)
-            DNNLConv.layout(&plainWeights, weights, dnnl_oihw)
-            DNNLConv.layout(&plainBias, [k.o], dnnl_x)
-            DNNLConv.layout(&plainDestination, destination, dnnl_nchw)
-            DNNLConv.layout(&anySource, source, dnnl_format_tag_any)
-            DNNLConv.layout(&anyWeights, weights, dnnl_format_tag_any)
-            DNNLConv.layout(&anyDestination, destination, dnnl_format_tag_any)
+            let plainSource = DNNLConv.layout(source, dnnl_nchw), plainWeights = DNNLConv.layout(weights, dnnl_oihw)
+            let plainBias = DNNLConv.layout([k.o], dnnl_x), plainDestination = DNNLConv.layout(destination, dnnl_nchw)
+            var anySource = DNNLConv.layout(source, dnnl_format_tag_any)
+            var anyWeights = DNNLConv.layout(weights, dnnl_format_tag_any)
+            var anyDestination = DNNLConv.layout(destination, dnnl_format_tag_any)
+            var bias = plainBias
             // oneDNN counts dilation from 0 (no gaps), PyTorch from 1.
-            let strides = DNNLConv.dims([k.stride, k.stride]), dilates = DNNLConv.dims([k.dilation - 1, k.dilation - 1])
-            let padding = DNNLConv.dims([k.padding, k.padding])
-            var descriptor = dnnl_convolution_desc_t()
-            let status = withUnsafePointer(to: &plainBias) { biasLayout in
-                strides.withUnsafeBufferPointer { s in
-                    dilates.withUnsafeBufferPointer { d in
-                        padding.withUnsafeBufferPointer { p in
-                            dnnl_dilated_convolution_forward_desc_init(
-                                &descriptor, dnnl_forward_training, dnnl_convolution_direct, &anySource, &anyWeights,
-                                k.bias ? biasLayout : nil, &anyDestination, s.baseAddress, d.baseAddress, p.baseAddress,
-                                p.baseAddress)
-                        }
-                    }
+            let strides: [Int64] = [Int64(k.stride), Int64(k.stride)]
+            let dilates: [Int64] = [Int64(k.dilation - 1), Int64(k.dilation - 1)]
+            let padding: [Int64] = [Int64(k.padding), Int64(k.padding)]
+            func describe(_ body: (UnsafePointer<Int64>, UnsafePointer<Int64>, UnsafePointer<Int64>) -> dnnl_status_t) {
+                let status = strides.withUnsafeBufferPointer { s in
+                    dilates.withUnsafeBufferPointer { d in padding.withUnsafeBufferPointer { p in body(s.baseAddress!, d.baseAddress!, p.baseAddress!) } }
+                }
+                DNNLConv.check(status, "convolution \(k)")
+            }
+            var forwardDescription = dnnl_convolution_desc_t()
+            describe { s, d, p in
+                withUnsafePointer(to: &bias) { b in
+                    dnnl_dilated_convolution_forward_desc_init(
+                        &forwardDescription, dnnl_forward_training, dnnl_convolution_direct, &anySource, &anyWeights,
+                        k.bias ? b : nil, &anyDestination, s, d, p, p)
                 }
             }
-            DNNLConv.check(status, "convolution \(k)")
-            var primitiveDescriptor: dnnl_primitive_desc_t?
-            DNNLConv.check(dnnl_primitive_desc_create(&primitiveDescriptor, &descriptor, DNNLConv.userScratchpad, DNNLConv.engine, nil),
-                           "convolution")
-            defer { dnnl_primitive_desc_destroy(primitiveDescriptor) }
-            var scratchpad = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_scratchpad_md, 0).pointee
-            var blockedSource = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_src_md, 0).pointee
-            var blockedWeights = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_weights_md, 0).pointee
-            var blockedDestination = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_dst_md, 0).pointee
-            var primitive: dnnl_primitive_t?
-            DNNLConv.check(dnnl_primitive_create(&primitive, primitiveDescriptor), "convolution")
-            convolution = primitive!
-            reorderSource = DNNLConv.reorder(&plainSource, &blockedSource)
-            reorderWeights = DNNLConv.reorder(&plainWeights, &blockedWeights)
-            reorderDestination = DNNLConv.reorder(&blockedDestination, &plainDestination)
-            sizes = (dnnl_memory_desc_get_size(&blockedSource) / 4, dnnl_memory_desc_get_size(&blockedWeights) / 4,
-                     dnnl_memory_desc_get_size(&blockedDestination) / 4, (dnnl_memory_desc_get_size(&scratchpad) + 3) / 4)
-            self.scratchpad = scratchpad
-            (self.plainSource, self.plainWeights, self.plainBias, self.plainDestination) = (plainSource, plainWeights, plainBias, plainDestination)
-            (self.blockedSource, self.blockedWeights, self.blockedDestination) = (blockedSource, blockedWeights, blockedDestination)
+            let forwardPD = DNNLConv.primitiveDescriptor(&forwardDescription, hint: nil)
+            defer { dnnl_primitive_desc_destroy(forwardPD) }
+            var dataDescription = dnnl_convolution_desc_t(), weightsDescription = dnnl_convolution_desc_t()
+            describe { s, d, p in
+                dnnl_dilated_convolution_backward_data_desc_init(
+                    &dataDescription, dnnl_convolution_direct, &anySource, &anyWeights, &anyDestination, s, d, p, p)
+            }
+            describe { s, d, p in
+                dnnl_dilated_convolution_backward_weights_desc_init(
+                    &weightsDescription, dnnl_convolution_direct, &anySource, &anyWeights, nil, &anyDestination, s, d, p, p)
+            }
+            let dataPD = DNNLConv.primitiveDescriptor(&dataDescription, hint: forwardPD)
+            defer { dnnl_primitive_desc_destroy(dataPD) }
+            let weightsPD = DNNLConv.primitiveDescriptor(&weightsDescription, hint: forwardPD)
+            defer { dnnl_primitive_desc_destroy(weightsPD) }
+            // The bias is the second weights argument (query index 1).
+            var forwardInputs = [(DNNL_ARG_SRC, plainSource, dnnl_query_src_md, Int32(0)),
+                                 (DNNL_ARG_WEIGHTS, plainWeights, dnnl_query_weights_md, Int32(0))]
+            if k.bias { forwardInputs.append((DNNL_ARG_BIAS, plainBias, dnnl_query_weights_md, 1)) }
+            forward = Stage(forwardPD!, inputs: forwardInputs, output: (DNNL_ARG_DST, plainDestination, dnnl_query_dst_md, 0))
+            backwardData = Stage(dataPD!, inputs: [(DNNL_ARG_DIFF_DST, plainDestination, dnnl_query_diff_dst_md, 0),
+                                                  (DNNL_ARG_WEIGHTS, plainWeights, dnnl_query_weights_md, 0)],
+                                 output: (DNNL_ARG_DIFF_SRC, plainSource, dnnl_query_diff_src_md, 0))
+            backwardWeights = Stage(weightsPD!, inputs: [(DNNL_ARG_SRC, plainSource, dnnl_query_src_md, 0),
+                                                        (DNNL_ARG_DIFF_DST, plainDestination, dnnl_query_diff_dst_md, 0)],
+                                    output: (DNNL_ARG_DIFF_WEIGHTS, plainWeights, dnnl_query_diff_weights_md, 0))
         }
     }
 
@@ -94,7 +167,8 @@ public enum DNNLConv {
 
     private static let plans = Mutex<[Key: Plan]>([:])
 
-    /// Attributes asking for a caller-supplied scratchpad.
+    /// Attributes asking for a caller-supplied scratchpad (a library-managed one is not safe for
+    /// concurrent execution of one primitive).
     nonisolated(unsafe) static let userScratchpad: dnnl_primitive_attr_t = {
         var attr: dnnl_primitive_attr_t?
         check(dnnl_primitive_attr_create(&attr), "attributes")
@@ -115,31 +189,6 @@ public enum DNNLConv {
         }
     }
 
-    /// y = conv(x, w) + b for the images of `key` (plain NCHW pointers), on the calling thread.
-    static func forward(_ plan: Plan, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        y: UnsafeMutablePointer<Float>) {
-        let stream = Self.stream()
-        let blockedX = Scratch.buffer(0, count: max(plan.sizes.source, 1))
-        let blockedW = Scratch.buffer(1, count: max(plan.sizes.weights, 1))
-        let blockedY = Scratch.buffer(2, count: max(plan.sizes.destination, 1))
-        let work = Scratch.buffer(3, count: max(plan.sizes.scratchpad, 1))
-        let memories: [dnnl_memory_t?] = [
-            memory(&plan.plainSource, x), memory(&plan.blockedSource, blockedX),
-            memory(&plan.plainWeights, w), memory(&plan.blockedWeights, blockedW),
-            memory(&plan.blockedDestination, blockedY), memory(&plan.plainDestination, y),
-            bias.flatMap { memory(&plan.plainBias, $0) }, memory(&plan.scratchpad, work),
-        ]
-        defer { for m in memories { if let m { dnnl_memory_destroy(m) } } }
-        execute(plan.reorderSource, stream, [(DNNL_ARG_FROM, memories[0]), (DNNL_ARG_TO, memories[1])])
-        execute(plan.reorderWeights, stream, [(DNNL_ARG_FROM, memories[2]), (DNNL_ARG_TO, memories[3])])
-        var args = [(DNNL_ARG_SRC, memories[1]), (DNNL_ARG_WEIGHTS, memories[3]), (DNNL_ARG_DST, memories[4])]
-        if let b = memories[6] { args.append((DNNL_ARG_BIAS, b)) }
-        if plan.sizes.scratchpad > 0 { args.append((DNNL_ARG_SCRATCHPAD, memories[7])) }
-        execute(plan.convolution, stream, args)
-        execute(plan.reorderDestination, stream, [(DNNL_ARG_FROM, memories[4]), (DNNL_ARG_TO, memories[5])])
-        check(dnnl_stream_wait(stream), "wait")
-    }
-
     /// oneDNN's version, e.g. "2.6.3 (OpenMP)".
     public static var version: String {
         guard let v = dnnl_version()?.pointee else { return "unknown" }
@@ -149,37 +198,46 @@ public enum DNNLConv {
 
     // MARK: - Plumbing
 
-    static func dims(_ values: [Int]) -> [Int64] { values.map(Int64.init) }
-
-    /// Initialises `descriptor` as a Float32 tensor of `shape` in layout `tag`.
-    static func layout(_ descriptor: inout dnnl_memory_desc_t, _ shape: [Int], _ tag: dnnl_format_tag_t) {
-        let d = dims(shape)
-        let status = d.withUnsafeBufferPointer { dnnl_memory_desc_init_by_tag(&descriptor, Int32(d.count), $0.baseAddress, dnnl_f32, tag) }
-        check(status, "layout \(shape)")
-    }
-
     static func check(_ status: dnnl_status_t, _ what: String) {
         if status != dnnl_success { fatalError("oneDNN: \(what) failed with status \(status.rawValue)") }
     }
 
-    private static func reorder(_ from: UnsafeMutablePointer<dnnl_memory_desc_t>, _ to: UnsafeMutablePointer<dnnl_memory_desc_t>) -> dnnl_primitive_t {
+    /// A Float32 tensor of `shape` in layout `tag`.
+    static func layout(_ shape: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+        var descriptor = dnnl_memory_desc_t()
+        let dims = shape.map(Int64.init)
+        let status = dims.withUnsafeBufferPointer {
+            dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), $0.baseAddress, dnnl_f32, tag)
+        }
+        check(status, "layout \(shape)")
+        return descriptor
+    }
+
+    static func primitiveDescriptor(_ description: UnsafeMutablePointer<dnnl_convolution_desc_t>,
+                                    hint: dnnl_primitive_desc_t?) -> dnnl_primitive_desc_t? {
+        var descriptor: dnnl_primitive_desc_t?
+        check(dnnl_primitive_desc_create(&descriptor, description, userScratchpad, engine, hint), "convolution")
+        return descriptor
+    }
+
+    static func reorder(_ from: UnsafeMutablePointer<dnnl_memory_desc_t>, _ to: UnsafeMutablePointer<dnnl_memory_desc_t>) -> dnnl_primitive_t {
         var descriptor: dnnl_primitive_desc_t?
         check(dnnl_reorder_primitive_desc_create(&descriptor, from, engine, to, engine, nil), "reorder")
+        defer { dnnl_primitive_desc_destroy(descriptor) }
         var scratch = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0).pointee
         check(dnnl_memory_desc_get_size(&scratch) == 0 ? dnnl_success : dnnl_unimplemented, "reorder without scratchpad")
-        defer { dnnl_primitive_desc_destroy(descriptor) }
         var primitive: dnnl_primitive_t?
         check(dnnl_primitive_create(&primitive, descriptor), "reorder")
         return primitive!
     }
 
-    private static func memory(_ descriptor: UnsafeMutablePointer<dnnl_memory_desc_t>, _ data: UnsafePointer<Float>) -> dnnl_memory_t? {
+    static func memory(_ descriptor: UnsafeMutablePointer<dnnl_memory_desc_t>, _ data: UnsafePointer<Float>) -> dnnl_memory_t {
         var memory: dnnl_memory_t?
         check(dnnl_memory_create(&memory, descriptor, engine, UnsafeMutableRawPointer(mutating: data)), "memory")
-        return memory
+        return memory!
     }
 
-    private static func execute(_ primitive: dnnl_primitive_t, _ stream: dnnl_stream_t, _ args: [(Int32, dnnl_memory_t?)]) {
+    static func execute(_ primitive: dnnl_primitive_t, _ stream: dnnl_stream_t, _ args: [(Int32, dnnl_memory_t)]) {
         let list = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
         list.withUnsafeBufferPointer { check(dnnl_primitive_execute(primitive, stream, Int32($0.count), $0.baseAddress), "execute") }
     }
@@ -187,7 +245,7 @@ public enum DNNLConv {
     /// This thread's stream; the first call also limits OpenMP to this thread, so oneDNN never
     /// starts threads of its own beside the engine's pool (and primitives built here are built
     /// for one thread).
-    private static func stream() -> dnnl_stream_t {
+    static func stream() -> dnnl_stream_t {
         if let raw = pthread_getspecific(streamKey) { return OpaquePointer(raw) }
         ompSetNumThreads?(1)
         var stream: dnnl_stream_t?

@@ -68,8 +68,9 @@ enum GEMMConv {
                 let plan = DNNLConv.plan(DNNLConv.Key(
                     n: images.count, c: x.shape[1], h: g.height, w: g.width, o: o, kh: g.kernelH, kw: g.kernelW,
                     stride: g.stride, padding: g.padding, dilation: g.dilation, bias: bias != nil))
-                DNNLConv.forward(plan, x: x.data + images.lowerBound * l.inImage, w: w.data, bias: bias.map { UnsafePointer($0.data) },
-                                 y: y.data + images.lowerBound * l.outImage)
+                var inputs = [UnsafePointer(x.data + images.lowerBound * l.inImage), UnsafePointer(w.data)]
+                if let bias { inputs.append(UnsafePointer(bias.data)) }
+                plan.forward.run(inputs, y.data + images.lowerBound * l.outImage)
             }
             if n < threads {
                 run(0..<n)
@@ -168,6 +169,10 @@ enum GEMMConv {
     static func backward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ dy: Tensor) {
         let n = x.shape[0]
         let l = Layout(x, w, groups, g)
+        if groups == 1 {
+            backwardOneDNN(x, w, bias, g, dy, l)
+            return
+        }
         // The images are cut into a fixed number of blocks, whatever the thread count; each block
         // sums its weight gradient into its own slice, and the slices are added in block order.
         // So the result is the same run after run and with 1 or 2 threads.
@@ -212,17 +217,52 @@ enum GEMMConv {
                 }
             }
         }
-        if let partials {
-            let (dw, accumulate) = w.gradTarget()
-            let count = w.count
-            parallelElements(count) { range in
-                for i in range {
-                    var sum: Float = accumulate ? dw[i] : 0
-                    for b in 0..<blocks { sum += partials.pointer[b * count + i] }
-                    dw[i] = sum
+        if let partials { addPartials(partials, blocks: blocks, into: w) }
+        if let bias, bias.requiresGrad { biasBackward(dy, bias) }
+    }
+
+    /// w.grad (+)= Σ over blocks of their weight-gradient slices, in block order.
+    private static func addPartials(_ partials: Storage, blocks: Int, into w: Tensor) {
+        let (dw, accumulate) = w.gradTarget()
+        let count = w.count
+        parallelElements(count) { range in
+            for i in range {
+                var sum: Float = accumulate ? dw[i] : 0
+                for b in 0..<blocks { sum += partials.pointer[b * count + i] }
+                dw[i] = sum
+            }
+        }
+    }
+
+    /// Backward of a dense convolution on oneDNN: per fixed block of images, on one thread each,
+    /// the input gradient and the block's slice of the weight gradient (added in block order).
+    private static func backwardOneDNN(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _ dy: Tensor, _ l: Layout) {
+        let n = x.shape[0]
+        let blocks = min(n, weightGradientBlocks)
+        let dx = x.requiresGrad ? x.gradTarget() : nil
+        let partials = w.requiresGrad ? Storage(count: blocks * w.count) : nil
+        ThreadPool.shared.parallelFor(blocks) { range in
+            for block in range {
+                let images = ThreadPool.chunk(block, of: blocks, count: n)
+                let plan = DNNLConv.plan(DNNLConv.Key(
+                    n: images.count, c: x.shape[1], h: g.height, w: g.width, o: w.shape[0], kh: g.kernelH, kw: g.kernelW,
+                    stride: g.stride, padding: g.padding, dilation: g.dilation, bias: bias != nil))
+                let xs = UnsafePointer(x.data + images.lowerBound * l.inImage)
+                let dys = UnsafePointer(dy.data + images.lowerBound * l.outImage)
+                if let partials { plan.backwardWeights.run([xs, dys], partials.pointer + block * w.count) }
+                if let (dxp, accumulate) = dx {
+                    let target = dxp + images.lowerBound * l.inImage, count = images.count * l.inImage
+                    if accumulate {
+                        let fresh = Scratch.buffer(4, count: count)
+                        plan.backwardData.run([dys, UnsafePointer(w.data)], fresh)
+                        addFloats(target, fresh, count)
+                    } else {
+                        plan.backwardData.run([dys, UnsafePointer(w.data)], target)
+                    }
                 }
             }
         }
+        if let partials { addPartials(partials, blocks: blocks, into: w) }
         if let bias, bias.requiresGrad { biasBackward(dy, bias) }
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// Each thread grows its own buffers to the largest size asked for and keeps them, so a training
 /// step allocates nothing once it has run once.
 enum Scratch {
-    static let slots = 4
+    static let slots = 5
 
     final class Buffers {
         var pointers = [UnsafeMutablePointer<Float>?](repeating: nil, count: Scratch.slots)
