@@ -58,27 +58,30 @@ enum GEMMConv {
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ y: Tensor) {
         let n = x.shape[0], o = w.shape[0]
         let l = Layout(x, w, groups, g)
-        // oneDNN takes every dense convolution, on one thread per call: in the pool's fixed image
-        // blocks, or, with fewer images than threads (batch-1 inference), in one call on this
-        // thread. (Giving oneDNN its own OpenMP threads there was slower: its threads and the
-        // pool's spin against each other on 2 cores, 21 ms against 14 ms for yolov5n at 320 px.)
+        // oneDNN takes every dense convolution, on one thread per call, in the pool's fixed image
+        // blocks. One image (batch-1 inference) is split by output channels instead, in runs of
+        // 16, one run of channels per thread. (Giving oneDNN OpenMP threads of its own was slower:
+        // they and the pool's spin against each other on 2 cores.)
         let threads = ThreadPool.shared.threadCount
         if groups == 1 {
-            func run(_ images: Range<Int>) {
+            func run(_ images: Range<Int>, channels: Range<Int>) {
                 let plan = DNNLConv.plan(DNNLConv.Key(
-                    n: images.count, c: x.shape[1], h: g.height, w: g.width, o: o, kh: g.kernelH, kw: g.kernelW,
+                    n: images.count, c: x.shape[1], h: g.height, w: g.width, o: channels.count, kh: g.kernelH, kw: g.kernelW,
                     stride: g.stride, padding: g.padding, dilation: g.dilation, bias: bias != nil))
-                var inputs = [UnsafePointer(x.data + images.lowerBound * l.inImage), UnsafePointer(w.data)]
-                if let bias { inputs.append(UnsafePointer(bias.data)) }
-                plan.forward.run(inputs, y.data + images.lowerBound * l.outImage)
+                var inputs = [UnsafePointer(x.data + images.lowerBound * l.inImage), UnsafePointer(w.data + channels.lowerBound * l.rows)]
+                if let bias { inputs.append(UnsafePointer(bias.data + channels.lowerBound)) }
+                plan.forward.run(inputs, y.data + images.lowerBound * l.outImage + channels.lowerBound * l.cols)
             }
-            if n < threads {
-                run(0..<n)
+            if n == 1 && threads > 1 {
+                let runs = (o + 15) / 16
+                ThreadPool.shared.parallelFor(runs) { blocks in
+                    run(0..<1, channels: (blocks.lowerBound * 16)..<min(blocks.upperBound * 16, o))
+                }
                 return
             }
             let blocks = min(n, weightGradientBlocks)
             ThreadPool.shared.parallelFor(blocks) { range in
-                for block in range { run(ThreadPool.chunk(block, of: blocks, count: n)) }
+                for block in range { run(ThreadPool.chunk(block, of: blocks, count: n), channels: 0..<o) }
             }
             return
         }
