@@ -2,8 +2,8 @@
 ///
 /// x: [N, C, H, W], w: [O, C/groups, kH, kW], bias: [O] → [N, O, H', W'] with
 /// H' = (H + 2·padding − dilation·(kH − 1) − 1) / stride + 1 (torch.nn.functional.conv2d).
-/// Depthwise convolutions (groups == C == O) run a direct SIMD kernel; the rest run
-/// im2col + one GEMM per image and group (a plain GEMM for 1×1).
+/// Depthwise convolutions (groups == C == O) run a direct SIMD kernel, dense ones (groups 1)
+/// oneDNN's direct convolution, grouped ones im2col + one GEMM per image and group.
 public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil,
                    stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) -> Tensor {
     let started = Profiler.start()

@@ -1,4 +1,5 @@
-/// The GEMM path of conv2d (dense and grouped): y = W_g · columns(x) per group.
+/// The non-depthwise paths of conv2d: dense convolutions (groups 1) on oneDNN (`DNNLConv`), grouped
+/// ones as y = W_g · columns(x) per group on OpenBLAS.
 ///
 /// Images are cut into `weightGradientBlocks` fixed blocks, one task each. Within a block, images
 /// with small planes are laid side by side in one column matrix so each GEMM has ≥ 1024 columns:
