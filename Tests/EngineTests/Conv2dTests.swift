@@ -40,6 +40,8 @@ struct Conv2dTests {
         Case(name: "1x1 stride 2", x: [2, 4, 7, 5], w: [3, 4, 1, 1], stride: 2),
         Case(name: "groups 3", x: [2, 6, 5, 5], w: [9, 2, 3, 3], padding: 1, groups: 3),
         Case(name: "groups 3 pointwise", x: [2, 6, 4, 5], w: [6, 2, 1, 1], groups: 3),
+        Case(name: "groups 3, one image (output channels split across threads)", x: [1, 6, 5, 5], w: [36, 2, 3, 3],
+             padding: 1, groups: 3, bias: true),
         Case(name: "depthwise 3x3", x: [2, 4, 7, 6], w: [4, 1, 3, 3], padding: 1, groups: 4, bias: true),
         Case(name: "depthwise 3x3 stride 2", x: [2, 3, 9, 8], w: [3, 1, 3, 3], stride: 2, padding: 1, groups: 3),
         Case(name: "depthwise 5x5", x: [2, 3, 9, 7], w: [3, 1, 5, 5], padding: 2, groups: 3),

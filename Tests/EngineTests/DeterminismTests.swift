@@ -48,7 +48,17 @@ struct DeterminismTests {
         #expect(one == four)
     }
 
-    /// Batch-1 inference splits each GEMM by output channel across threads.
+    /// A grouped convolution of one image splits each GEMM by output channel across threads.
+    @Test func batchOneGroupedConvolutionIsTheSameOnOneAndTwoThreads() {
+        var rng = Philox(seed: 6)
+        let x = Tensor(rng.uniform(6 * 19 * 21, low: -1, high: 1), shape: [1, 6, 19, 21])
+        let w = Tensor(rng.uniform(96 * 2 * 9, low: -1, high: 1), shape: [96, 2, 3, 3])
+        let one = ThreadPool.using(ThreadPool(threads: 1)) { conv2d(x, w, padding: 1, groups: 3).scalars }
+        let two = ThreadPool.using(ThreadPool(threads: 2)) { conv2d(x, w, padding: 1, groups: 3).scalars }
+        #expect(one == two)
+    }
+
+    /// Batch-1 inference splits a dense convolution into runs of output channels across threads.
     @Test func batchOneConvolutionIsTheSameOnOneAndTwoThreads() {
         var rng = Philox(seed: 5)
         let x = Tensor(rng.uniform(3 * 19 * 21, low: -1, high: 1), shape: [1, 3, 19, 21])
