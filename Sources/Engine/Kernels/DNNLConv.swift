@@ -21,17 +21,18 @@ public enum DNNLConv {
     final class Stage: @unchecked Sendable {
         struct Port {
             let arg: Int32
-            var plain: dnnl_memory_desc_t
-            var blocked: dnnl_memory_desc_t
+            let plain: dnnl_memory_desc_t
+            let blocked: dnnl_memory_desc_t
             /// nil when the primitive takes the plain layout as it is.
             let reorder: dnnl_primitive_t?
             let floats: Int
         }
 
+        // Read-only after init: several threads run one stage at once.
         let primitive: dnnl_primitive_t
-        var inputs: [Port]
-        var output: Port
-        var scratchpad: dnnl_memory_desc_t
+        let inputs: [Port]
+        let output: Port
+        let scratchpad: dnnl_memory_desc_t
         let scratchFloats: Int
 
         /// Wraps the primitive of `descriptor`; each port names its argument, its plain layout, and
@@ -51,8 +52,9 @@ public enum DNNLConv {
             }
             self.inputs = inputs.map { port($0, into: true) }
             self.output = port(output, into: false)
-            scratchpad = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0).pointee
+            var scratchpad = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0).pointee
             scratchFloats = (dnnl_memory_desc_get_size(&scratchpad) + 3) / 4
+            self.scratchpad = scratchpad
         }
 
         /// Runs the stage on plain tensors, on the calling thread (scratch slots 0 to 3).
@@ -60,28 +62,28 @@ public enum DNNLConv {
             let stream = DNNLConv.stream()
             var memories: [dnnl_memory_t] = []
             defer { for m in memories { dnnl_memory_destroy(m) } }
-            func memory(_ descriptor: inout dnnl_memory_desc_t, _ data: UnsafePointer<Float>) -> dnnl_memory_t {
-                let m = DNNLConv.memory(&descriptor, data)
+            func memory(_ descriptor: dnnl_memory_desc_t, _ data: UnsafePointer<Float>) -> dnnl_memory_t {
+                let m = DNNLConv.memory(descriptor, data)
                 memories.append(m)
                 return m
             }
             var args: [(Int32, dnnl_memory_t)] = []
             for i in inputs.indices {
-                let plain = memory(&inputs[i].plain, sources[i])
+                let plain = memory(inputs[i].plain, sources[i])
                 if let reorder = inputs[i].reorder {
-                    let blocked = memory(&inputs[i].blocked, Scratch.buffer(i, count: max(inputs[i].floats, 1)))
+                    let blocked = memory(inputs[i].blocked, Scratch.buffer(i, count: max(inputs[i].floats, 1)))
                     DNNLConv.execute(reorder, stream, [(DNNL_ARG_FROM, plain), (DNNL_ARG_TO, blocked)])
                     args.append((inputs[i].arg, blocked))
                 } else {
                     args.append((inputs[i].arg, plain))
                 }
             }
-            let plainOut = memory(&output.plain, destination)
+            let plainOut = memory(output.plain, destination)
             let blockedOut = output.reorder == nil
-                ? plainOut : memory(&output.blocked, Scratch.buffer(2, count: max(output.floats, 1)))
+                ? plainOut : memory(output.blocked, Scratch.buffer(2, count: max(output.floats, 1)))
             args.append((output.arg, blockedOut))
             if scratchFloats > 0 {
-                args.append((DNNL_ARG_SCRATCHPAD, memory(&scratchpad, Scratch.buffer(3, count: scratchFloats))))
+                args.append((DNNL_ARG_SCRATCHPAD, memory(scratchpad, Scratch.buffer(3, count: scratchFloats))))
             }
             DNNLConv.execute(primitive, stream, args)
             if let reorder = output.reorder {
@@ -231,9 +233,12 @@ public enum DNNLConv {
         return primitive!
     }
 
-    static func memory(_ descriptor: UnsafeMutablePointer<dnnl_memory_desc_t>, _ data: UnsafePointer<Float>) -> dnnl_memory_t {
+    /// A memory object over `data` in layout `descriptor` (a local copy: stages are shared
+    /// between threads, so their layouts are never passed inout).
+    static func memory(_ descriptor: dnnl_memory_desc_t, _ data: UnsafePointer<Float>) -> dnnl_memory_t {
+        var layout = descriptor
         var memory: dnnl_memory_t?
-        check(dnnl_memory_create(&memory, descriptor, engine, UnsafeMutableRawPointer(mutating: data)), "memory")
+        check(dnnl_memory_create(&memory, &layout, engine, UnsafeMutableRawPointer(mutating: data)), "memory")
         return memory!
     }
 
