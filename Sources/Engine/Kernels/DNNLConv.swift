@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// oneDNN's direct convolution (Debian's libdnnl 2.6, the library behind PyTorch's CPU
-/// convolutions) for dense convolutions (groups 1): forward, backward-data and backward-weights.
+/// convolutions): forward, backward-data and backward-weights of dense convolutions (groups 1),
+/// and the forward of depthwise ones.
 ///
 /// Tensors stay NCHW: each stage reorders its inputs into oneDNN's blocked layouts, runs, and
 /// reorders its output back — reorders included, faster than im2col + OpenBLAS on the 3×3 shapes
@@ -15,6 +16,8 @@ public enum DNNLConv {
         var n: Int, c: Int, h: Int, w: Int, o: Int, kh: Int, kw: Int
         var stride: Int, padding: Int, dilation: Int
         var bias: Bool
+        /// 1 (dense, with backward stages) or C (depthwise, forward only).
+        var groups: Int = 1
     }
 
     /// One primitive with plain tensors outside: inputs reordered in, output reordered out.
@@ -97,17 +100,20 @@ public enum DNNLConv {
     final class Plan: @unchecked Sendable {
         /// y = conv(x, w) (+ b): inputs x, w (, b), output y.
         let forward: Stage
-        /// dx = conv_transpose(dy, w): inputs dy, w, output dx.
-        let backwardData: Stage
-        /// dw = Σ dy ⋆ x over the images: inputs x, dy, output dw.
-        let backwardWeights: Stage
+        /// dx = conv_transpose(dy, w): inputs dy, w, output dx (dense plans only).
+        let backwardData: Stage?
+        /// dw = Σ dy ⋆ x over the images: inputs x, dy, output dw (dense plans only).
+        let backwardWeights: Stage?
 
         init(_ k: Key) {
             let g = ConvGeometry(channels: k.c, height: k.h, width: k.w, kernelH: k.kh, kernelW: k.kw,
                                  stride: k.stride, padding: k.padding, dilation: k.dilation)
-            let source = [k.n, k.c, k.h, k.w], weights = [k.o, k.c, k.kh, k.kw]
+            let source = [k.n, k.c, k.h, k.w]
+            // Grouped weights are [groups, O/groups, C/groups, kH, kW] (goihw), the same bytes as PyTorch's OIHW.
+            let weights = k.groups == 1 ? [k.o, k.c, k.kh, k.kw] : [k.groups, k.o / k.groups, k.c / k.groups, k.kh, k.kw]
             let destination = [k.n, k.o, g.outHeight, g.outWidth]
-            let plainSource = DNNLConv.layout(source, dnnl_nchw), plainWeights = DNNLConv.layout(weights, dnnl_oihw)
+            let plainSource = DNNLConv.layout(source, dnnl_nchw)
+            let plainWeights = DNNLConv.layout(weights, k.groups == 1 ? dnnl_oihw : dnnl_goihw)
             let plainBias = DNNLConv.layout([k.o], dnnl_x), plainDestination = DNNLConv.layout(destination, dnnl_nchw)
             var anySource = DNNLConv.layout(source, dnnl_format_tag_any)
             var anyWeights = DNNLConv.layout(weights, dnnl_format_tag_any)
@@ -133,6 +139,15 @@ public enum DNNLConv {
             }
             let forwardPD = DNNLConv.primitiveDescriptor(&forwardDescription, hint: nil)
             defer { dnnl_primitive_desc_destroy(forwardPD) }
+            // The bias is the second weights argument (query index 1).
+            var forwardInputs = [(DNNL_ARG_SRC, plainSource, dnnl_query_src_md, Int32(0)),
+                                 (DNNL_ARG_WEIGHTS, plainWeights, dnnl_query_weights_md, Int32(0))]
+            if k.bias { forwardInputs.append((DNNL_ARG_BIAS, plainBias, dnnl_query_weights_md, 1)) }
+            forward = Stage(forwardPD!, inputs: forwardInputs, output: (DNNL_ARG_DST, plainDestination, dnnl_query_dst_md, 0))
+            guard k.groups == 1 else {
+                (backwardData, backwardWeights) = (nil, nil)
+                return
+            }
             var dataDescription = dnnl_convolution_desc_t(), weightsDescription = dnnl_convolution_desc_t()
             describe { s, d, p in
                 dnnl_dilated_convolution_backward_data_desc_init(
@@ -146,11 +161,6 @@ public enum DNNLConv {
             defer { dnnl_primitive_desc_destroy(dataPD) }
             let weightsPD = DNNLConv.primitiveDescriptor(&weightsDescription, hint: forwardPD)
             defer { dnnl_primitive_desc_destroy(weightsPD) }
-            // The bias is the second weights argument (query index 1).
-            var forwardInputs = [(DNNL_ARG_SRC, plainSource, dnnl_query_src_md, Int32(0)),
-                                 (DNNL_ARG_WEIGHTS, plainWeights, dnnl_query_weights_md, Int32(0))]
-            if k.bias { forwardInputs.append((DNNL_ARG_BIAS, plainBias, dnnl_query_weights_md, 1)) }
-            forward = Stage(forwardPD!, inputs: forwardInputs, output: (DNNL_ARG_DST, plainDestination, dnnl_query_dst_md, 0))
             backwardData = Stage(dataPD!, inputs: [(DNNL_ARG_DIFF_DST, plainDestination, dnnl_query_diff_dst_md, 0),
                                                   (DNNL_ARG_WEIGHTS, plainWeights, dnnl_query_weights_md, 0)],
                                  output: (DNNL_ARG_DIFF_SRC, plainSource, dnnl_query_diff_src_md, 0))

@@ -62,12 +62,31 @@ func biasBackward(_ dy: Tensor, _ bias: Tensor) {
     }
 }
 
-/// The depthwise path: one task per (image, channel) plane, weights reduced per channel.
-/// `DepthwiseSIMD` runs dilation 1 at stride 1 or 2; `DepthwiseKernel` (scalar) the rest.
+/// The depthwise path: forward on oneDNN for two images or more; otherwise, and for backward,
+/// one task per (image, channel) plane and weights reduced per channel. `DepthwiseSIMD` runs
+/// dilation 1 at stride 1 or 2; `DepthwiseKernel` (scalar) the rest.
 enum DepthwiseConv {
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _ y: Tensor) {
         let (n, c) = (x.shape[0], x.shape[1])
         let (inPlane, outPlane, taps) = (g.height * g.width, g.outPlane, g.kernelH * g.kernelW)
+        // Two images or more: oneDNN's jit depthwise kernel, per fixed block of images on one
+        // thread each (1.3–1.7× faster than the kernels here, reorders included). One image:
+        // the kernels here, parallel over channels.
+        if n >= 2 {
+            let blocks = min(n, weightGradientBlocks)
+            ThreadPool.shared.parallelFor(blocks) { range in
+                for block in range {
+                    let images = ThreadPool.chunk(block, of: blocks, count: n)
+                    let plan = DNNLConv.plan(DNNLConv.Key(
+                        n: images.count, c: c, h: g.height, w: g.width, o: c, kh: g.kernelH, kw: g.kernelW,
+                        stride: g.stride, padding: g.padding, dilation: g.dilation, bias: bias != nil, groups: c))
+                    var inputs = [UnsafePointer(x.data + images.lowerBound * c * inPlane), UnsafePointer(w.data)]
+                    if let bias { inputs.append(UnsafePointer(bias.data)) }
+                    plan.forward.run(inputs, y.data + images.lowerBound * c * outPlane)
+                }
+            }
+            return
+        }
         let simd = DepthwiseSIMD.supports(g)
         ThreadPool.shared.parallelFor(n * c) { planes in
             let padded = simd ? PaddedPlane(g, base: Scratch.buffer(0, count: DepthwiseSIMD.scratch(g).plane)) : nil

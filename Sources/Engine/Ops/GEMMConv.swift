@@ -253,15 +253,15 @@ enum GEMMConv {
                     stride: g.stride, padding: g.padding, dilation: g.dilation, bias: bias != nil))
                 let xs = UnsafePointer(x.data + images.lowerBound * l.inImage)
                 let dys = UnsafePointer(dy.data + images.lowerBound * l.outImage)
-                if let partials { plan.backwardWeights.run([xs, dys], partials.pointer + block * w.count) }
+                if let partials { plan.backwardWeights!.run([xs, dys], partials.pointer + block * w.count) }
                 if let (dxp, accumulate) = dx {
                     let target = dxp + images.lowerBound * l.inImage, count = images.count * l.inImage
                     if accumulate {
                         let fresh = Scratch.buffer(4, count: count)
-                        plan.backwardData.run([dys, UnsafePointer(w.data)], fresh)
+                        plan.backwardData!.run([dys, UnsafePointer(w.data)], fresh)
                         addFloats(target, fresh, count)
                     } else {
-                        plan.backwardData.run([dys, UnsafePointer(w.data)], target)
+                        plan.backwardData!.run([dys, UnsafePointer(w.data)], target)
                     }
                 }
             }
