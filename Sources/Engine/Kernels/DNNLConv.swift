@@ -18,6 +18,13 @@ public enum DNNLConv {
         var bias: Bool
         /// 1 (dense, with backward stages) or C (depthwise, forward only).
         var groups: Int = 1
+
+        /// The key of a convolution of geometry `g` over `images` images and `outputs` channels.
+        init(images: Int, inputs: Int, outputs: Int, _ g: ConvGeometry, bias: Bool, groups: Int = 1) {
+            (n, c, h, w, o, kh, kw) = (images, inputs, g.height, g.width, outputs, g.kernelH, g.kernelW)
+            (stride, padding, dilation) = (g.stride, g.padding, g.dilation)
+            (self.bias, self.groups) = (bias, groups)
+        }
     }
 
     /// One primitive with plain tensors outside: inputs reordered in, output reordered out.

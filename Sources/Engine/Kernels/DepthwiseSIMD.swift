@@ -13,20 +13,22 @@ struct PaddedPlane {
 
     /// The layout for a plane of `g`'s geometry; `floats` is the scratch size it needs.
     init(_ g: ConvGeometry, base: UnsafeMutablePointer<Float>) {
-        let rows = g.height + 2 * g.padding
-        let vectorSpan = (g.outWidth + 15) / 16 * 16 + (g.kernelW - 1) / g.stride + 1
-        let rowStride = max(vectorSpan, (g.width + 2 * g.padding + g.stride - 1) / g.stride)
-        self.rows = rows
-        self.rowStride = rowStride
+        (rows, rowStride) = Self.shape(g)
         phases = g.stride
         phaseStride = rows * rowStride
         self.base = base
     }
 
-    static func floats(_ g: ConvGeometry) -> Int {
-        let rows = g.height + 2 * g.padding
+    /// Padded rows, and floats per phase row: room for every padded column, and for whole
+    /// vectors of output columns read at the farthest tap.
+    static func shape(_ g: ConvGeometry) -> (rows: Int, rowStride: Int) {
         let vectorSpan = (g.outWidth + 15) / 16 * 16 + (g.kernelW - 1) / g.stride + 1
-        return g.stride * rows * max(vectorSpan, (g.width + 2 * g.padding + g.stride - 1) / g.stride)
+        return (g.height + 2 * g.padding, max(vectorSpan, (g.width + 2 * g.padding + g.stride - 1) / g.stride))
+    }
+
+    static func floats(_ g: ConvGeometry) -> Int {
+        let (rows, rowStride) = shape(g)
+        return g.stride * rows * rowStride
     }
 
     /// Output column 0 of tap column `kj` on padded row `r` (phase kj mod stride, offset kj / stride;

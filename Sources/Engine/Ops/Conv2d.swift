@@ -77,9 +77,8 @@ enum DepthwiseConv {
             ThreadPool.shared.parallelFor(blocks) { range in
                 for block in range {
                     let images = ThreadPool.chunk(block, of: blocks, count: n)
-                    let plan = DNNLConv.plan(DNNLConv.Key(
-                        n: images.count, c: c, h: g.height, w: g.width, o: c, kh: g.kernelH, kw: g.kernelW,
-                        stride: g.stride, padding: g.padding, dilation: g.dilation, bias: bias != nil, groups: c))
+                    let plan = DNNLConv.plan(DNNLConv.Key(images: images.count, inputs: c, outputs: c, g,
+                                                          bias: bias != nil, groups: c))
                     var inputs = [UnsafePointer(x.data + images.lowerBound * c * inPlane), UnsafePointer(w.data)]
                     if let bias { inputs.append(UnsafePointer(bias.data)) }
                     plan.forward.run(inputs, y.data + images.lowerBound * c * outPlane)

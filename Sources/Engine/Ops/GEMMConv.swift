@@ -66,9 +66,8 @@ enum GEMMConv {
         let threads = ThreadPool.shared.threadCount
         if groups == 1 {
             func run(_ images: Range<Int>, channels: Range<Int>) {
-                let plan = DNNLConv.plan(DNNLConv.Key(
-                    n: images.count, c: x.shape[1], h: g.height, w: g.width, o: channels.count, kh: g.kernelH, kw: g.kernelW,
-                    stride: g.stride, padding: g.padding, dilation: g.dilation, bias: bias != nil))
+                let plan = DNNLConv.plan(DNNLConv.Key(images: images.count, inputs: x.shape[1], outputs: channels.count, g,
+                                                      bias: bias != nil))
                 var inputs = [UnsafePointer(x.data + images.lowerBound * l.inImage), UnsafePointer(w.data + channels.lowerBound * l.rows)]
                 if let bias { inputs.append(UnsafePointer(bias.data + channels.lowerBound)) }
                 plan.forward.run(inputs, y.data + images.lowerBound * l.outImage + channels.lowerBound * l.cols)
@@ -248,9 +247,8 @@ enum GEMMConv {
         ThreadPool.shared.parallelFor(blocks) { range in
             for block in range {
                 let images = ThreadPool.chunk(block, of: blocks, count: n)
-                let plan = DNNLConv.plan(DNNLConv.Key(
-                    n: images.count, c: x.shape[1], h: g.height, w: g.width, o: w.shape[0], kh: g.kernelH, kw: g.kernelW,
-                    stride: g.stride, padding: g.padding, dilation: g.dilation, bias: bias != nil))
+                let plan = DNNLConv.plan(DNNLConv.Key(images: images.count, inputs: x.shape[1], outputs: w.shape[0], g,
+                                                      bias: bias != nil))
                 let xs = UnsafePointer(x.data + images.lowerBound * l.inImage)
                 let dys = UnsafePointer(dy.data + images.lowerBound * l.outImage)
                 if let partials { plan.backwardWeights!.run([xs, dys], partials.pointer + block * w.count) }
