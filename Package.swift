@@ -25,21 +25,24 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         .target(name: "Engine", dependencies: ["CBLAS", "CDNNL"], swiftSettings: release),
         .target(name: "Zoo", dependencies: ["Engine"]),
         .target(
             name: "Detection",
-            dependencies: ["Engine", "Zoo", "CTurboJPEG", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Engine", "Zoo", "CTurboJPEG", "CPNG", "CCairo", .product(name: "Yams", package: "Yams")],
+            swiftSettings: release
         ),
+        .target(name: "Training", dependencies: ["Engine", "Zoo", "Detection", "Results"]),
         .target(name: "Results"),
-        .target(name: "Study", dependencies: ["Engine", "Zoo", "Detection", "Results"]),
+        .target(name: "Study", dependencies: ["Engine", "Zoo", "Detection", "Training", "Results"]),
         .target(name: "Charts"),
         .target(name: "Report", dependencies: ["Results", "Charts", "CCairo"]),
         .executableTarget(
             name: "studyctl",
             dependencies: [
-                "Engine", "Zoo", "Detection", "Study", "Results", "Charts", "Report",
+                "Engine", "Zoo", "Detection", "Training", "Study", "Results", "Charts", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Detection", "Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "StudyctlTests", dependencies: ["studyctl", "Detection"]),
     ]

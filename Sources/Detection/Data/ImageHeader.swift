@@ -43,8 +43,20 @@ public enum ImageHeader {
         return nil
     }
 
-    // ITU-T T.81 B.2: markers, then a frame header SOFn with height and width.
+    /// The EXIF orientation (1...8) of a JPEG's bytes; 1 when there is none or it is not a JPEG.
+    public static func orientation(ofJPEG bytes: [UInt8]) -> Int {
+        guard bytes.count > 2, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return 1 }
+        return jpegFrame(Reader(bytes: bytes))?.orientation ?? 1
+    }
+
     static func jpeg(_ r: Reader) -> (width: Int, height: Int)? {
+        guard let frame = jpegFrame(r) else { return nil }
+        let o = frame.orientation
+        return o >= 5 && o <= 8 ? (frame.height, frame.width) : (frame.width, frame.height)
+    }
+
+    // ITU-T T.81 B.2: markers, then a frame header SOFn with height and width.
+    static func jpegFrame(_ r: Reader) -> (width: Int, height: Int, orientation: Int)? {
         var pos = 2
         var orientation = 1
         while true {
@@ -68,7 +80,7 @@ public enum ImageHeader {
                 guard let f = r.bytes(at: pos + 4, count: 5) else { return nil }
                 let height = Int(be16(f, 1))
                 let width = Int(be16(f, 3))
-                return orientation >= 5 && orientation <= 8 ? (height, width) : (width, height)
+                return (width, height, (1...8).contains(orientation) ? orientation : 1)
             }
             // IFD0, which holds the orientation, sits at the start of the EXIF segment.
             if marker == 0xE1, let segment = r.bytes(at: pos + 4, count: min(length - 2, 4096)),

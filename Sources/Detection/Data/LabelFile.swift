@@ -17,6 +17,9 @@ public enum LabelFile {
         public var labels: [YOLOLabel]
         public var problems: [InputProblem]
         public var duplicatesRemoved: Int
+        /// The problems that are class ids beyond the dataset's classes (also in `problems`):
+        /// training stops on these, as YOLOv5's `mlc < nc` check does, rather than skipping the image.
+        public var classProblems: [InputProblem] = []
     }
 
     /// Parses a label file. As YOLOv5, if any line has more than 6 fields every line is read as a
@@ -26,6 +29,7 @@ public enum LabelFile {
     public static func parseLabels(_ bytes: [UInt8], file: String, classCount: Int) -> Labels {
         var labels: [YOLOLabel] = []
         var problems: [InputProblem] = []
+        var classProblems: [InputProblem] = []
         let lines = tokenize(bytes)
         let polygons = lines.contains { $0.fields.count > 6 }
         let text = terminated(bytes)
@@ -55,6 +59,9 @@ public enum LabelFile {
                 }
                 box = NormalizedBox(cx: values[1], cy: values[2], w: values[3], h: values[4])
             }
+            if first == first.rounded(), first >= Double(classCount), let problem = classProblem(first, classCount: classCount) {
+                classProblems.append(at(problem))
+            }
             if let problem = classProblem(first, classCount: classCount) ?? boxProblem(box) {
                 problems.append(at(problem))
                 continue
@@ -62,7 +69,8 @@ public enum LabelFile {
             labels.append(YOLOLabel(classID: Int(first), box: box))
         }
         let unique = removingDuplicates(labels)
-        return Labels(labels: unique, problems: problems, duplicatesRemoved: labels.count - unique.count)
+        return Labels(labels: unique, problems: problems, duplicatesRemoved: labels.count - unique.count,
+                      classProblems: classProblems)
     }
 
     /// Parsed predictions and the problems found.
@@ -118,13 +126,14 @@ public enum LabelFile {
     }
 
     /// Splits text into lines (`\n`, `\r\n` or `\r`) and whitespace-separated fields, skipping
-    /// blank lines.
+    /// blank lines and a leading byte-order mark.
     static func tokenize(_ bytes: [UInt8]) -> [Line] {
         var lines: [Line] = []
         var fields: [Range<Int>] = []
         var number = 1
         var start = -1
-        var i = 0
+        // A UTF-8 byte-order mark, as Windows editors write it, is not part of the first field.
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let n = bytes.count
         while i <= n {
             let byte: UInt8 = i < n ? bytes[i] : 10
