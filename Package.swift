@@ -34,7 +34,10 @@ let package = Package(
             dependencies: ["Engine", "Zoo", "CTurboJPEG", "CPNG", "CCairo", .product(name: "Yams", package: "Yams")],
             swiftSettings: release
         ),
-        .target(name: "Training", dependencies: ["Engine", "Zoo", "Detection", "Results"]),
+        .target(
+            name: "Training",
+            dependencies: ["Engine", "Zoo", "Detection", "Results", .product(name: "Yams", package: "Yams")]
+        ),
         .target(name: "Results"),
         .target(name: "Study", dependencies: ["Engine", "Zoo", "Detection", "Training", "Results"]),
         .target(name: "Charts"),

@@ -14,12 +14,13 @@ struct StudyCtl: ParsableCommand {
             own CPU engine, measures them with YOLOv5's metrics and writes a report that recommends \
             a backbone by accuracy per parameter.
 
-            Today: `doctor` checks the machine, `models` lists the detectors of the zoo, `bench` \
-            times the engine, `eval` scores saved predictions; the study runner (`run`) and the \
-            reports are not built yet. Start with `studyctl doctor`.
+            Today: `train` trains one detector from scratch with YOLOv5 v7.0's recipe, `val` \
+            validates trained weights, `dataset synth` writes the built-in dataset, `eval` scores \
+            saved predictions, `models` lists the detectors of the zoo, `bench` times the engine, \
+            `doctor` checks the machine; the study runner (`run`) and the reports are not built yet.
             """,
         version: CodeVersion.string,
-        subcommands: [Doctor.self, Models.self, Bench.self, Eval.self]
+        subcommands: [Train.self, Val.self, Dataset.self, Eval.self, Models.self, Bench.self, Doctor.self]
     )
 
     /// Runs the command, mapping every usage error (unknown option, invalid value) to one line on
@@ -28,6 +29,10 @@ struct StudyCtl: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            if case .badInput = error { Foundation.exit(2) }
+            Foundation.exit(1)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 let names = configuration.subcommands.map { $0._commandName }

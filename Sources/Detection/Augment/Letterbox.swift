@@ -4,6 +4,8 @@ public struct Letterboxed: Sendable {
     public var ratio: Double
     /// Half the total padding in x and y (left and top get `round(d − 0.1)`).
     public var pad: (x: Double, y: Double)
+    /// The size of the image before letterboxing.
+    public var sourceWidth: Int, sourceHeight: Int
 }
 
 /// Resizes to fit `height` × `width` keeping the aspect ratio (never enlarging unless `scaleUp`)
@@ -26,5 +28,6 @@ public func letterbox(_ image: RGBImage, height: Int, width: Int, scaleUp: Bool)
             }
         }
     }
-    return Letterboxed(image: RGBImage(width: width, height: height, pixels: out), ratio: r, pad: (dw, dh))
+    return Letterboxed(image: RGBImage(width: width, height: height, pixels: out), ratio: r, pad: (dw, dh),
+                      sourceWidth: image.width, sourceHeight: image.height)
 }

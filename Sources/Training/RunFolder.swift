@@ -1,0 +1,77 @@
+import Detection
+import Engine
+import Foundation
+import Results
+import Zoo
+
+/// The files of a training run, written after every epoch in an order that keeps the folder
+/// consistent at any instant: weights, results.csv, curves.json, then the checkpoint that makes
+/// the epoch count as done.
+///
+/// ```
+/// DIR/results.csv  curves.json  summary.json  train.log
+/// DIR/weights/last.safetensors, best.safetensors
+/// DIR/checkpoint/state.safetensors
+/// ```
+public final class RunFolder: TrainingListener {
+    public let path: String
+    /// The first write that failed, if any (the trainer goes on; the command reports it).
+    public private(set) var failure: String?
+
+    public init(_ path: String) { self.path = path }
+
+    public var checkpointPath: String { path + "/checkpoint/state.safetensors" }
+    public var summaryPath: String { path + "/summary.json" }
+
+    /// Creates the folders.
+    public func prepare() throws(ResultFileError) {
+        for folder in [path, path + "/weights", path + "/checkpoint"] {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw ResultFileError(file: folder, "cannot create the folder: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Rewrites results.csv from a checkpoint's rows (a resumed run drops rows of an unfinished epoch).
+    public func restoreResults(_ rows: [EpochResult]) throws(ResultFileError) {
+        try ResultFiles.writeAtomically(Data(ResultsCSV.text(rows).utf8), to: path + "/results.csv")
+    }
+
+    public func handle(_ event: TrainingEvent) {
+        do {
+            switch event {
+            case .epochEnded(let report):
+                let weights = path + "/weights"
+                let meta = ["epoch": "\(report.row.epoch)", "format": "studyctl-weights",
+                            "spec": report.weights.spec.description, "classes": "\(report.weights.spec.classes)",
+                            "names": String(decoding: ResultFiles.json(report.names), as: UTF8.self)]
+                try report.weights.saveWeights(to: weights + "/last.safetensors", metadata: meta)
+                if report.isBest { try report.weights.saveWeights(to: weights + "/best.safetensors", metadata: meta) }
+                try ResultFiles.writeAtomically(Data(ResultsCSV.text(report.rows).utf8), to: path + "/results.csv")
+                try ResultFiles.writeJSON(Self.curves(report.metrics, names: report.names), to: path + "/curves.json")
+                try report.checkpoint.write(to: checkpointPath)
+            case .finished(let summary, _):
+                try ResultFiles.writeJSON(summary, to: summaryPath)
+            default:
+                break
+            }
+        } catch {
+            if failure == nil { failure = "\(error)" }
+        }
+    }
+
+    /// The report's per-cell curves from a validation's metrics.
+    public static func curves(_ m: YOLOv5Metrics, names: [String]) -> Curves {
+        let c = m.perClass?.curves
+        let grid = (0..<1000).map { Double($0) / 999 }
+        return Curves(
+            names: names, confidence: c?.grid ?? grid, classes: c?.classes ?? [], precision: c?.precision ?? [],
+            recall: c?.recall ?? [], f1: c?.f1 ?? [], precisionAll: c?.meanPrecision ?? [], recallAll: c?.meanRecall ?? [],
+            f1All: c?.meanF1 ?? [], prRecall: c?.grid ?? grid, pr: c?.pr ?? [], prAll: c?.meanPR ?? [],
+            instances: m.perClass?.instances ?? [], ap50: m.perClass?.ap50 ?? [], ap50to95: m.perClass?.ap50to95 ?? [],
+            classPrecision: m.perClass?.precision ?? [], classRecall: m.perClass?.recall ?? [],
+            bestConfidence: m.perClass?.bestConfidence ?? 0, confusion: m.confusionMatrix.counts)
+    }
+}

@@ -1,0 +1,263 @@
+import Detection
+import Engine
+import Foundation
+import Results
+import Zoo
+
+/// Trains one detector as YOLOv5 v7.0's `train.py` does: SGD (Nesterov) or AdamW over three
+/// parameter groups, gradient accumulation to a nominal batch of 64, warm-up, a per-epoch linear or
+/// cosine schedule, gradient clipping at 10, EMA weights validated every epoch, early stopping,
+/// and a checkpoint after every epoch from which a killed run resumes bit for bit.
+public final class Trainer {
+    public let options: TrainingOptions
+    public let trainStore: ImageStore
+    public let validator: Validator
+    public let datasetFingerprint: String
+    public var listeners: [TrainingListener] = []
+    /// Set from a signal handler: the trainer stops at the next batch boundary.
+    nonisolated(unsafe) public static var interruptRequested = false
+
+    public init(options: TrainingOptions, trainStore: ImageStore, validator: Validator, datasetFingerprint: String) {
+        self.options = options
+        self.trainStore = trainStore
+        self.validator = validator
+        self.datasetFingerprint = datasetFingerprint
+    }
+
+    func emit(_ event: TrainingEvent) { for listener in listeners { listener.handle(event) } }
+
+    /// Runs from the checkpoint in `resume` (or from scratch) to the last epoch or an early stop.
+    // yolov5 v7.0 train.py train()
+    public func run(resume: Checkpoint? = nil) throws -> RunSummary {
+        let started = Date()
+        let hyp = options.hyp
+        let spec = options.spec
+        let model = Detector(spec: spec, seed: options.seed)
+        _ = model.train()
+        let n = trainStore.dataset.count
+        let nb = (n + options.batch - 1) / options.batch
+        let nbs = 64
+        var accumulate = max(Int((Double(nbs) / Double(options.batch)).rounded(.toNearestOrEven)), 1)
+        let weightDecay = hyp["weight_decay"] * Double(options.batch * accumulate) / Double(nbs)
+        let groups = parameterGroups(model, lr: hyp["lr0"], momentum: hyp["momentum"], weightDecay: weightDecay)
+        let optimizer: Optimizer = options.optimizer == .sgd ? SGD(groups, nesterov: true) : AdamW(groups)
+        let schedule = LRSchedule(epochs: options.epochs, lrf: hyp["lrf"], cosine: options.cosLR)
+        let warmupIterations = max(Int((hyp["warmup_epochs"] * Double(nb)).rounded(.toNearestOrEven)), 100)
+
+        var startEpoch = 0, bestFitness = 0.0, bestEpoch = -1, lastOptStep = -1
+        var stopper = (best: 0.0, epoch: 0)
+        var rows: [EpochResult] = []
+        var trainSeconds = 0.0, trainImages = 0, validationSeconds = 0.0
+        var anchorMessage = ""
+        let ema: ModelEMA
+        if let resume {
+            try restore(resume, model: model, optimizer: optimizer)
+            ema = ModelEMA(model.stateDict(), updates: resume.emaUpdates)
+            for (name, tensor) in ema.states {
+                guard let saved = resume.tensors["ema." + name], saved.count == tensor.count else {
+                    throw CheckpointError(path: options.output, "checkpoint lacks ema.\(name)")
+                }
+                tensor.data.update(from: saved.data, count: tensor.count)
+            }
+            startEpoch = resume.epoch + 1
+            (bestFitness, bestEpoch) = (resume.bestFitness, resume.bestEpoch)
+            stopper = (resume.stopperBestFitness, resume.stopperBestEpoch)
+            lastOptStep = resume.lastOptimizerStep
+            accumulate = resume.accumulate
+            for (group, m) in zip(optimizer.groups, resume.momentum) { group.momentum = m }
+            rows = resume.rows
+            (trainSeconds, trainImages, validationSeconds) = (resume.trainSeconds, resume.trainImages, resume.validationSeconds)
+            anchorMessage = resume.autoAnchorMessage
+            emit(.message("Resuming from \(options.output)/checkpoint after epoch \(resume.epoch) of \(options.epochs)"))
+        } else {
+            let report = AutoAnchor.check(trainStore.dataset, anchors: Detect.defaultAnchors, imageSize: options.imageSize,
+                                          threshold: hyp["anchor_t"], seed: options.seed)
+            anchorMessage = report.message
+            if report.recomputed { setAnchors(model, pixels: report.anchors) }
+            ema = ModelEMA(model.stateDict())
+        }
+        emit(.message(anchorMessage))
+        emit(.message(String(format: "optimizer: %@(lr=%g) with parameter groups %d weight(decay=0.0), %d weight(decay=%g), %d bias",
+                             options.optimizer.rawValue, hyp["lr0"], groups[2].params.count, groups[1].params.count,
+                             weightDecay, groups[0].params.count)))
+
+        let loss = YOLOv5Loss(hyp: scaledLossHyp(), anchors: gridAnchors(model), classes: spec.classes)
+        let evalModel = Detector(spec: spec, seed: options.seed)
+        let evalState = Dictionary(uniqueKeysWithValues: evalModel.stateDict().map { ($0.name, $0.tensor) })
+        for (name, tensor) in ema.states { evalState[name]!.data.update(from: tensor.data, count: tensor.count) }
+        var reason = "finished \(options.epochs) epochs"
+        var epoch = startEpoch
+        while epoch < options.epochs {
+            _ = model.train()
+            let factor = schedule.factor(epoch)
+            for group in optimizer.groups { group.lr = hyp["lr0"] * factor }
+            emit(.epochStarted(epoch: epoch, epochs: options.epochs, batches: nb))
+            let loader = TrainLoader(store: trainStore, settings: hyp.augment, size: options.imageSize, batchSize: options.batch,
+                                     seed: options.seed, epoch: epoch, workers: options.workers)
+            defer { loader.stop() }
+            var mean = (box: 0.0, obj: 0.0, cls: 0.0)
+            optimizer.zeroGrad()
+            let epochStart = Date()
+            var images = 0
+            for i in 0..<nb {
+                guard let batch = loader.nextBatch() else { break }
+                let ni = i + nb * epoch
+                if ni <= warmupIterations {
+                    let x = Double(ni), x1 = Double(warmupIterations)
+                    accumulate = max(1, Int(interp(x, x1, 1, Double(nbs) / Double(options.batch)).rounded(.toNearestOrEven)))
+                    for (j, group) in optimizer.groups.enumerated() {
+                        group.lr = interp(x, x1, j == 0 ? hyp["warmup_bias_lr"] : 0, hyp["lr0"] * factor)
+                        group.momentum = interp(x, x1, hyp["warmup_momentum"], hyp["momentum"])
+                    }
+                }
+                let predictions = model(batch.images)
+                let value = loss(predictions, batch.targets)
+                value.total.backward()
+                if ni - lastOptStep >= accumulate {
+                    clipGradientNorm(model.parameters(), maxNorm: 10)
+                    optimizer.step()
+                    optimizer.zeroGrad()
+                    ema.update(from: model.stateDict())
+                    lastOptStep = ni
+                }
+                let k = Double(i)
+                mean = ((mean.box * k + Double(value.box)) / (k + 1), (mean.obj * k + Double(value.obj)) / (k + 1),
+                        (mean.cls * k + Double(value.cls)) / (k + 1))
+                images += batch.indices.count
+                emit(.batchEnded(BatchProgress(
+                    epoch: epoch, epochs: options.epochs, batch: i + 1, batches: nb, box: mean.box, obj: mean.obj,
+                    cls: mean.cls, instances: batch.targets.count, size: options.imageSize,
+                    seconds: Date().timeIntervalSince(epochStart), images: images, residentBytes: residentBytes())))
+                if Trainer.interruptRequested { throw TrainingInterrupted(epoch: epoch, output: options.output) }
+            }
+            let epochSeconds = Date().timeIntervalSince(epochStart)
+            trainSeconds += epochSeconds
+            trainImages += images
+            let lrs = optimizer.groups.map(\.lr)
+
+            for (name, tensor) in ema.states { evalState[name]!.data.update(from: tensor.data, count: tensor.count) }
+            let out = validator.run(evalModel, loss: loss) { done, total in self.emit(.validationProgress(done: done, total: total)) }
+            validationSeconds += out.seconds
+            let m = out.metrics
+            let row = EpochResult(epoch: epoch, trainBox: mean.box, trainObj: mean.obj, trainCls: mean.cls,
+                                  precision: m.precision, recall: m.recall, map50: m.map50, map50to95: m.map50to95,
+                                  valBox: out.losses.box, valObj: out.losses.obj, valCls: out.losses.cls,
+                                  lr0: lrs[0], lr1: lrs[1], lr2: lrs[2])
+            rows.append(row)
+            let fi = row.fitness
+            // utils/torch_utils.py EarlyStopping: ties count as improvements
+            if fi >= stopper.best { stopper = (fi, epoch) }
+            let stop = epoch - stopper.epoch >= (options.patience > 0 ? options.patience : Int.max)
+            let isBest = fi > bestFitness || bestEpoch < 0
+            if isBest { (bestFitness, bestEpoch) = (fi, epoch) }
+            var tensors: [String: Tensor] = [:]
+            for (name, t) in model.stateDict() { tensors["model." + name] = t }
+            for (name, t) in ema.states { tensors["ema." + name] = t }
+            for (name, t) in optimizer.state { tensors["optimizer." + name] = t }
+            let checkpoint = Checkpoint(
+                identity: options.identity(datasetFingerprint: datasetFingerprint), runDescription: options.description,
+                epoch: epoch, bestFitness: bestFitness, bestEpoch: bestEpoch, stopperBestFitness: stopper.best,
+                stopperBestEpoch: stopper.epoch, emaUpdates: ema.updates, lastOptimizerStep: lastOptStep,
+                accumulate: accumulate, momentum: optimizer.groups.map(\.momentum), rows: rows,
+                trainSeconds: trainSeconds, trainImages: trainImages, validationSeconds: validationSeconds,
+                autoAnchorMessage: anchorMessage, tensors: tensors)
+            emit(.epochEnded(EpochReport(row: row, metrics: m, names: trainStore.dataset.names, fitness: fi, isBest: isBest,
+                                         trainSeconds: epochSeconds, validationSeconds: out.seconds, trainImages: images,
+                                         weights: evalModel, checkpoint: checkpoint, rows: rows)))
+            epoch += 1
+            if stop {
+                reason = "stopped early: no improvement in the last \(options.patience) epochs, best epoch \(stopper.epoch)"
+                break
+            }
+        }
+        let summary = makeSummary(model: evalModel, rows: rows, bestEpoch: bestEpoch, trainSeconds: trainSeconds,
+                                  trainImages: trainImages, validationSeconds: validationSeconds,
+                                  wall: Date().timeIntervalSince(started))
+        emit(.finished(summary, reason: reason))
+        return summary
+    }
+
+    /// YOLOv5's three groups (utils/torch_utils.py smart_optimizer), in its order: biases (no
+    /// decay), weights with decay, BatchNorm weights (no decay).
+    func parameterGroups(_ model: Detector, lr: Double, momentum: Double, weightDecay: Double) -> [ParameterGroup] {
+        let norms = Set(model.namedModules().filter { $0.module is BatchNorm2d }.map { $0.path + ".weight" })
+        var biases: [Tensor] = [], decayed: [Tensor] = [], normWeights: [Tensor] = []
+        for (name, tensor) in model.namedParameters() {
+            if name.hasSuffix(".bias") || name == "bias" { biases.append(tensor) } else if norms.contains(name) { normWeights.append(tensor) } else { decayed.append(tensor) }
+        }
+        return [ParameterGroup(biases, lr: lr, momentum: momentum),
+                ParameterGroup(decayed, lr: lr, momentum: momentum, weightDecay: weightDecay),
+                ParameterGroup(normWeights, lr: lr, momentum: momentum)]
+    }
+
+    /// The loss gains as train.py scales them for 3 levels, the classes and the image size.
+    func scaledLossHyp() -> LossHyperparameters {
+        let hyp = options.hyp
+        return .scaled(box: hyp["box"], obj: hyp["obj"], cls: hyp["cls"], levels: 3, classes: options.spec.classes,
+                       imageSize: options.imageSize, clsPositiveWeight: hyp["cls_pw"], objPositiveWeight: hyp["obj_pw"],
+                       anchorT: hyp["anchor_t"], labelSmoothing: hyp["label_smoothing"])
+    }
+
+    /// The Detect anchors per level in grid units.
+    func gridAnchors(_ model: Detector) -> [[Float]] {
+        (0..<3).map { level in Array(UnsafeBufferPointer(start: model.detect.anchors.data + level * 6, count: 6)) }
+    }
+
+    /// Sets the Detect anchors from pixels (per level [w, h] × 3).
+    func setAnchors(_ model: Detector, pixels: [[Float]]) {
+        for (level, values) in pixels.enumerated() {
+            for (k, v) in values.enumerated() { model.detect.anchors.data[level * 6 + k] = v / Float(Detect.strides[level]) }
+        }
+    }
+
+    func restore(_ checkpoint: Checkpoint, model: Detector, optimizer: Optimizer) throws {
+        for (name, tensor) in model.stateDict() {
+            guard let saved = checkpoint.tensors["model." + name], saved.shape == tensor.shape else {
+                throw CheckpointError(path: options.output, "checkpoint lacks model.\(name) of shape \(tensor.shape)")
+            }
+            tensor.data.update(from: saved.data, count: tensor.count)
+        }
+        for (name, tensor) in optimizer.state {
+            guard let saved = checkpoint.tensors["optimizer." + name], saved.count == tensor.count else {
+                throw CheckpointError(path: options.output, "checkpoint lacks optimizer.\(name)")
+            }
+            tensor.data.update(from: saved.data, count: tensor.count)
+        }
+    }
+
+    func makeSummary(model: Detector, rows: [EpochResult], bestEpoch: Int, trainSeconds: Double, trainImages: Int,
+                     validationSeconds: Double, wall: Double) -> RunSummary {
+        let best = rows.first { $0.epoch == bestEpoch } ?? rows.last!
+        let summary = ModelSummary(Detector(spec: options.spec, seed: options.seed), imageSize: options.imageSize)
+        var hypValues: [String: Double] = [:]
+        for key in Hyperparameters.keys { hypValues[key.name] = options.hyp[key.name] }
+        return RunSummary(
+            backbone: options.spec.backbone.description, neck: options.spec.neck.description, classes: options.spec.classes,
+            imageSize: options.imageSize, seed: options.seed, epochs: options.epochs, epochsRun: rows.count,
+            batch: options.batch, parameters: summary.parameters, gflops: summary.gflops,
+            latencyMs: Latency.fusedBatchOne(model, imageSize: options.imageSize), threads: ThreadPool.shared.threadCount,
+            bestEpoch: best.epoch, best: best, final: rows.last!,
+            imagesPerSecond: trainSeconds > 0 ? Double(trainImages) / trainSeconds : 0,
+            validationSeconds: validationSeconds / Double(max(rows.count, 1)), wallSeconds: wall,
+            datasetFingerprint: datasetFingerprint,
+            anchors: gridAnchors(model).enumerated().map { l, a in a.map { Double($0) * Double(Detect.strides[l]) } },
+            hyp: hypValues, optimizer: options.optimizer.rawValue, cosLR: options.cosLR, version: CodeVersion.string)
+    }
+}
+
+/// Ctrl-C during training: the last finished epoch's checkpoint is on disk.
+public struct TrainingInterrupted: Error, CustomStringConvertible {
+    public var epoch: Int
+    public var output: String
+    public var description: String {
+        "interrupted in epoch \(epoch); the finished epochs are saved — run the same command again (or add --resume) to continue"
+    }
+}
+
+/// This process's resident memory in bytes (/proc/self/statm).
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}

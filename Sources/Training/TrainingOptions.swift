@@ -1,0 +1,37 @@
+import Detection
+import Engine
+import Foundation
+import Zoo
+
+/// Everything that defines a training run: the same options give the same bits.
+public struct TrainingOptions: Sendable {
+    public var spec: DetectorSpec
+    public var epochs = 30
+    public var batch = 16
+    public var imageSize = 160
+    public var seed: UInt64 = 0
+    public var hyp = Hyperparameters()
+    public var cosLR = false
+    public var patience = 100
+    public var optimizer: OptimizerKind = .sgd
+    public var output: String
+    /// Loader threads building batches beside the engine.
+    public var workers = 1
+
+    public enum OptimizerKind: String, Sendable, CaseIterable { case sgd = "SGD", adamW = "AdamW" }
+
+    public init(spec: DetectorSpec, output: String) { (self.spec, self.output) = (spec, output) }
+
+    /// A digest of everything that changes the numbers (not the output folder or thread count),
+    /// stored in the checkpoint so a folder is never resumed by a different run.
+    public func identity(datasetFingerprint: String) -> String {
+        var text = "\(spec)|nc=\(spec.classes)|e=\(epochs)|b=\(batch)|s=\(imageSize)|seed=\(seed)|cos=\(cosLR)|p=\(patience)|o=\(optimizer.rawValue)|data=\(datasetFingerprint)"
+        for key in Hyperparameters.keys { text += "|\(key.name)=\(hyp[key.name])" }
+        return SHA256.hex(Array(text.utf8))
+    }
+
+    /// What differs from another run, in words, for the error on a folder of another run.
+    public var description: String {
+        "\(spec.backbone) + \(spec.neck), \(epochs) epochs, batch \(batch), \(imageSize) px, seed \(seed)"
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Training
+
+/// YOLOv5's console display for training: per epoch a bar with epoch, memory, the three losses,
+/// instances, size, images/s and ETA (redrawn in place on a terminal, one line per epoch
+/// otherwise), then val.py's table. Every finished line also goes to train.log.
+final class TrainProgress: TrainingListener {
+    private let terminal = isatty(STDOUT_FILENO) != 0
+    private let log: FileHandle?
+    private var lastDraw = Date.distantPast
+    private var batchLine = ""
+    private var epochsLeft = 0
+    private var epochSeconds: [Double] = []
+
+    /// Appends finished lines to `logPath`.
+    init(logPath: String) {
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        log = FileHandle(forWritingAtPath: logPath)
+        _ = try? log?.seekToEnd()
+    }
+
+    deinit { try? log?.close() }
+
+    /// Prints a finished line and logs it.
+    func line(_ text: String) {
+        if terminal && !batchLine.isEmpty { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        log?.write(Data((text + "\n").utf8))
+    }
+
+    func handle(_ event: TrainingEvent) {
+        switch event {
+        case .message(let text):
+            line(text)
+        case .epochStarted(let epoch, let epochs, _):
+            epochsLeft = epochs - epoch
+            line("\n" + ["Epoch", "Mem", "box_loss", "obj_loss", "cls_loss", "Instances", "Size"].map { pad($0, 11) }.joined())
+        case .batchEnded(let p):
+            batchLine = barLine(p)
+            let done = p.batch == p.batches
+            if terminal, done || Date().timeIntervalSince(lastDraw) > 0.2 {
+                FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + batchLine).utf8))
+                lastDraw = Date()
+            }
+        case .validationProgress:
+            break
+        case .epochEnded(let report):
+            if !batchLine.isEmpty {
+                if terminal { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+                let text = batchLine
+                batchLine = ""
+                line(text)
+            }
+            epochSeconds.append(report.trainSeconds + report.validationSeconds)
+            line(EvalTable.header)
+            let m = report.metrics
+            line(EvalTable.row("all", m.images, m.instances.reduce(0, +), [m.precision, m.recall, m.map50, m.map50to95])
+                 + String(format: "   (val %.1f s%@)", report.validationSeconds, report.isBest ? ", best" : ""))
+        case .finished(let summary, let reason):
+            line(String(format: "\n%@ in %.0f s: best epoch %d, mAP50 %.3f, mAP50-95 %.3f; %.1f images/s training, %.1f s validation per epoch",
+                        reason.prefix(1).uppercased() + reason.dropFirst(), summary.wallSeconds, summary.bestEpoch,
+                        summary.best.map50, summary.best.map50to95, summary.imagesPerSecond, summary.validationSeconds))
+        }
+    }
+
+    private func barLine(_ p: BatchProgress) -> String {
+        let mem = String(format: "%.2gG", Double(p.residentBytes) / 1e9)
+        let head = pad("\(p.epoch)/\(p.epochs - 1)", 11) + pad(mem, 11)
+            + [p.box, p.obj, p.cls].map { pad(String(format: "%.4g", $0), 11) }.joined()
+            + pad("\(p.instances)", 11) + pad("\(p.size)", 11)
+        let fraction = Double(p.batch) / Double(p.batches)
+        let filled = Int(fraction * 10)
+        let bar = String(repeating: "█", count: filled) + String(repeating: " ", count: 10 - filled)
+        let rate = p.seconds > 0 ? Double(p.images) / p.seconds : 0
+        let remaining = fraction > 0 ? p.seconds / fraction - p.seconds : 0
+        let perEpoch = epochSeconds.isEmpty ? p.seconds / max(fraction, 1e-9) : epochSeconds.reduce(0, +) / Double(epochSeconds.count)
+        let eta = remaining + perEpoch * Double(max(epochsLeft - 1, 0))
+        return head + String(format: ": %3.0f%%|%@| %d/%d [%@<%@, %.1f img/s] ETA %@", fraction * 100, bar, p.batch, p.batches,
+                             clock(p.seconds), clock(remaining), rate, clock(eta))
+    }
+
+    private func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String { EvalTable.pad(text, width) }
+}

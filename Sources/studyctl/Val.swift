@@ -1,0 +1,80 @@
+import ArgumentParser
+import Detection
+import Engine
+import Foundation
+import Results
+import Training
+import Zoo
+
+extension StudyCtl {
+    /// `studyctl val`: validates trained weights as val.py does.
+    struct Val: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate trained weights on a dataset split, as YOLOv5's val.py does after training.",
+            discussion: """
+                Reads weights written by `studyctl train` (the model is named in the file), letterboxes \
+                the split's images in rect batches (pad 0.5), runs NMS at confidence 0.001 and IoU 0.6 \
+                (300 boxes per image) and prints val.py's table with YOLOv5's metrics.
+                """
+        )
+
+        @Option(help: "Weights written by studyctl train (DIR/weights/best.safetensors).")
+        var weights: String
+
+        @Option(help: "data.yaml of the dataset.")
+        var data: String
+
+        @Option(help: "Which split to validate.")
+        var split: String = "val"
+
+        @Option(help: "Image size the letterboxed batches are built for (a multiple of 32).")
+        var imgsz: Int = 160
+
+        @Option(help: "Images per batch.")
+        var batch: Int = 32
+
+        @Flag(help: "Print the per-class rows even with 50 classes or more.")
+        var verbose = false
+
+        @OptionGroup var threads: ThreadsOption
+
+        func validate() throws {
+            guard batch >= 1, batch <= 1024 else { throw ValidationError("--batch must be from 1 to 1024, got \(batch)") }
+            do { try DetectorSpec.validate(imageSize: imgsz) } catch { throw ValidationError("--imgsz: \(error)") }
+        }
+
+        func run() throws {
+            threads.apply()
+            let file: SafetensorsFile
+            do { file = try SafetensorsFile(path: weights) } catch { throw CLIError.badInput("error: \(error)") }
+            guard file.metadata["format"] == "studyctl-weights", let specText = file.metadata["spec"],
+                  let classes = file.metadata["classes"].flatMap(Int.init) else {
+                throw CLIError.badInput("error: \(weights): not weights written by studyctl train (no model name in the file)")
+            }
+            let parts = specText.components(separatedBy: "__")
+            guard parts.count == 2, let spec = try? DetectorSpec(backbone: parts[0], neck: parts[1], classes: classes) else {
+                throw CLIError.badInput("error: \(weights): unknown model '\(specText)'")
+            }
+            let yaml = try inputProblem { () throws(InputProblem) in try DataYAML.load(data) }
+            guard yaml.names.count == classes else {
+                throw CLIError.badInput("error: \(data): names \(yaml.names.count) classes, the weights were trained for \(classes)")
+            }
+            let dataset = try inputProblem { () throws(InputProblem) in try DetectionDataset.load(yaml, split: split) }
+            for problem in dataset.ignored.prefix(20) { warn("warning: ignoring \(problem)") }
+            let model = Detector(spec: spec, seed: 0)
+            do { try model.loadWeights(from: weights) } catch { throw CLIError.badInput("error: \(error)") }
+            let store = ImageStore(dataset, imageSize: imgsz, forTraining: false)
+            _ = store.cacheAll()
+            let hyp = Hyperparameters()
+            let loss = YOLOv5Loss(
+                hyp: .scaled(box: hyp["box"], obj: hyp["obj"], cls: hyp["cls"], levels: 3, classes: classes, imageSize: imgsz,
+                             clsPositiveWeight: 1, objPositiveWeight: 1, anchorT: hyp["anchor_t"], labelSmoothing: 0),
+                anchors: (0..<3).map { Array(UnsafeBufferPointer(start: model.detect.anchors.data + $0 * 6, count: 6)) },
+                classes: classes)
+            let out = Validator(store: store, batchSize: batch).run(model, loss: loss)
+            print(EvalTable.yolov5(out.metrics, names: yaml.names, verbose: verbose))
+            print(String(format: "Speed: %.1f s for %d images (%.1f ms per image, NMS included)", out.seconds, dataset.count,
+                         1000 * out.seconds / Double(max(dataset.count, 1))))
+        }
+    }
+}
