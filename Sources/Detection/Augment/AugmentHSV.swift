@@ -45,7 +45,8 @@ enum HSV8 {
         return (UInt8(h), UInt8(s), UInt8(v))
     }
 
-    // OpenCV color_hsv.simd.hpp HSV2RGB_b → HSV2RGB_native on floats, then ×255 rounded
+    // OpenCV color_hsv.simd.hpp HSV2RGB_b on floats; ×255 truncated, as OpenCV 5.0 (the fixture's) gives
+    // it: 6 pixels in 20,000 then differ by one grey level (its kernel is fixed-point)
     static func toRGB(_ hue: UInt8, _ sat: UInt8, _ val: UInt8) -> (UInt8, UInt8, UInt8) {
         let s = Float(sat) * (1 / 255), v = Float(val) * (1 / 255)
         var r = v, g = v, b = v
@@ -61,7 +62,7 @@ enum HSV8 {
             let (ib, ig, ir) = order[sector]
             (b, g, r) = (tab[ib], tab[ig], tab[ir])
         }
-        func byte(_ x: Float) -> UInt8 { UInt8(Swift.min(Swift.max((x * 255).rounded(), 0), 255)) }
+        func byte(_ x: Float) -> UInt8 { UInt8(Swift.min(Swift.max((x * 255).rounded(.down), 0), 255)) }
         return (byte(r), byte(g), byte(b))
     }
 }
