@@ -164,6 +164,8 @@ public final class Trainer {
             emit(.epochEnded(EpochReport(row: row, metrics: m, names: trainStore.dataset.names, fitness: fi, isBest: isBest,
                                          trainSeconds: epochSeconds, validationSeconds: out.seconds, trainImages: images,
                                          weights: evalModel, checkpoint: checkpoint, rows: rows)))
+            // buffers of sizes that vary from step to step (matched targets) would pile up in the pool
+            BufferPool.shared.drain()
             epoch += 1
             if stop {
                 reason = "stopped early: no improvement in the last \(options.patience) epochs, best epoch \(stopper.epoch)"

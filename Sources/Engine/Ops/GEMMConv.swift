@@ -85,7 +85,7 @@ enum GEMMConv {
             }
             return
         }
-        if n < threads {
+        if n == 1 {
             forwardSplittingChannels(x, w, bias, l, y)
             return
         }
@@ -128,8 +128,10 @@ enum GEMMConv {
         }
     }
 
-    /// Forward for fewer images than threads (batch-1 inference): each GEMM's output channels are
-    /// split across the threads, after one shared column matrix per image and group.
+    /// Forward of one image (batch-1 inference): each GEMM's output channels are split across the
+    /// threads in blocks of 16, after one shared column matrix per group. Each block is its own
+    /// GEMM on any thread count, so one and two threads give the same bits (OpenBLAS's result for
+    /// a row depends on the GEMM's height).
     private static func forwardSplittingChannels(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ l: Layout, _ y: Tensor) {
         let col = Storage(count: l.rows * l.cols)
         // Row blocks of 16 keep every thread's GEMM on whole micro-tiles.
@@ -155,13 +157,14 @@ enum GEMMConv {
                 let wg = w.data + group * l.og * l.rows
                 let out = y.data + img * l.outImage + group * l.og * l.cols
                 ThreadPool.shared.parallelFor(rowBlocks) { blocks in
-                    let rows = (blocks.lowerBound * 16)..<min(blocks.upperBound * 16, l.og)
-                    guard !rows.isEmpty else { return }
-                    BLAS.sgemm(m: rows.count, n: l.cols, k: l.rows, a: wg + rows.lowerBound * l.rows, lda: l.rows,
-                               b: b, ldb: l.cols, c: out + rows.lowerBound * l.cols, ldc: l.cols)
-                    if let bias {
-                        for ch in rows {
-                            mapElements(out + ch * l.cols, out + ch * l.cols, l.cols, Affine(scale: 1, shift: bias.data[group * l.og + ch]))
+                    for block in blocks {
+                        let rows = (block * 16)..<min(block * 16 + 16, l.og)
+                        BLAS.sgemm(m: rows.count, n: l.cols, k: l.rows, a: wg + rows.lowerBound * l.rows, lda: l.rows,
+                                   b: b, ldb: l.cols, c: out + rows.lowerBound * l.cols, ldc: l.cols)
+                        if let bias {
+                            for ch in rows {
+                                mapElements(out + ch * l.cols, out + ch * l.cols, l.cols, Affine(scale: 1, shift: bias.data[group * l.og + ch]))
+                            }
                         }
                     }
                 }
