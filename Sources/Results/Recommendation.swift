@@ -1,0 +1,78 @@
+/// A metric over a cell's seeds: mean, standard deviation and the 95 % t-interval.
+public struct SeedStatistic: Sendable, Equatable, Codable {
+    public var mean: Double
+    /// Sample standard deviation (n − 1); 0 with one seed.
+    public var std: Double
+    /// Half-width of the 95 % Student-t interval of the mean; nil with one seed.
+    public var ci95: Double?
+    public var values: [Double]
+
+    public init(mean: Double, std: Double, ci95: Double?, values: [Double]) {
+        (self.mean, self.std, self.ci95, self.values) = (mean, std, ci95, values)
+    }
+}
+
+/// recommendation.json: which backbone × neck to use, why, and how sure we are.
+public struct Recommendation: Sendable, Equatable, Codable {
+    /// One backbone × neck (× image size) over its seeds.
+    public struct Cell: Sendable, Equatable, Codable {
+        /// `<backbone>__<neck>` (with `__<imgsz>` when the study has an image-size axis).
+        public var name: String
+        public var backbone: String
+        public var neck: String
+        public var imageSize: Int
+        /// Seeds finished out of those declared.
+        public var seedsDone: Int
+        public var seedsTotal: Int
+        public var parameters: Int
+        public var gflops: Double
+        public var latencyMs: Double
+        /// Best-epoch metrics over the seeds.
+        public var map50: SeedStatistic
+        public var map50to95: SeedStatistic
+        public var precision: SeedStatistic
+        public var recall: SeedStatistic
+        public var f1: SeedStatistic
+        /// The chosen accuracy per unit of the chosen cost (per million parameters, per GFLOP or per ms).
+        public var accuracyPerCost: Double
+        /// 1 for the most accurate.
+        public var rank: Int
+        public var onParetoFront: Bool
+        public var withinTolerance: Bool
+
+        public init(name: String, backbone: String, neck: String, imageSize: Int, seedsDone: Int, seedsTotal: Int,
+                    parameters: Int, gflops: Double, latencyMs: Double, map50: SeedStatistic, map50to95: SeedStatistic,
+                    precision: SeedStatistic, recall: SeedStatistic, f1: SeedStatistic, accuracyPerCost: Double,
+                    rank: Int, onParetoFront: Bool, withinTolerance: Bool) {
+            (self.name, self.backbone, self.neck, self.imageSize) = (name, backbone, neck, imageSize)
+            (self.seedsDone, self.seedsTotal, self.parameters, self.gflops, self.latencyMs) =
+                (seedsDone, seedsTotal, parameters, gflops, latencyMs)
+            (self.map50, self.map50to95, self.precision, self.recall, self.f1) = (map50, map50to95, precision, recall, f1)
+            (self.accuracyPerCost, self.rank, self.onParetoFront, self.withinTolerance) =
+                (accuracyPerCost, rank, onParetoFront, withinTolerance)
+        }
+    }
+
+    /// map50_95, map50 or f1.
+    public var metric: String
+    /// params, gflops or latency.
+    public var cost: String
+    public var tolerance: Double
+    /// Every finished cell, most accurate first.
+    public var cells: [Cell]
+    /// Cells (names) not finished, with no figures.
+    public var missing: [String]
+    /// The recommended cell's name; nil while cells it needs are missing.
+    public var recommended: String?
+    /// The rule that chose it, in words.
+    public var rule: String
+    /// Which leaders are within seed noise of each other, in words (Welch's t-test at 5 %, or
+    /// "one seed: noise unknown").
+    public var noise: String
+
+    public init(metric: String, cost: String, tolerance: Double, cells: [Cell], missing: [String], recommended: String?,
+                rule: String, noise: String) {
+        (self.metric, self.cost, self.tolerance, self.cells, self.missing) = (metric, cost, tolerance, cells, missing)
+        (self.recommended, self.rule, self.noise) = (recommended, rule, noise)
+    }
+}

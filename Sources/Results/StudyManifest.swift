@@ -1,0 +1,56 @@
+/// manifest.json: what produced a study's numbers and how to produce them again.
+public struct StudyManifest: Sendable, Equatable, Codable {
+    public struct Cell: Sendable, Equatable, Codable {
+        /// `<backbone>__<neck>__s<seed>` (the run folder's name under runs/).
+        public var name: String
+        public var backbone: String
+        public var neck: String
+        public var imageSize: Int
+        public var seed: UInt64
+        /// "done", "running", "pending" or "failed".
+        public var state: String
+        public var wallSeconds: Double?
+
+        public init(name: String, backbone: String, neck: String, imageSize: Int, seed: UInt64, state: String,
+                    wallSeconds: Double? = nil) {
+            (self.name, self.backbone, self.neck, self.imageSize, self.seed, self.state, self.wallSeconds) =
+                (name, backbone, neck, imageSize, seed, state, wallSeconds)
+        }
+    }
+
+    public var study: String
+    public var title: String
+    public var description: String
+    /// SHA-256 of the study file's bytes.
+    public var studyHash: String
+    public var datasetFingerprint: String
+    public var datasetDescription: String
+    public var version: String
+    public var gitCommit: String
+    public var swiftVersion: String
+    public var cpu: String
+    public var simd: [String]
+    public var threads: Int
+    public var jobs: Int
+    public var openblas: String
+    public var onednn: String
+    public var seeds: [UInt64]
+    /// ISO 8601, UTC.
+    public var started: String
+    public var finished: String?
+    public var cells: [Cell]
+    /// The command that reproduces the study, from its folder's parent.
+    public var command: String
+
+    public init(study: String, title: String, description: String, studyHash: String, datasetFingerprint: String,
+                datasetDescription: String, version: String, gitCommit: String, swiftVersion: String, cpu: String,
+                simd: [String], threads: Int, jobs: Int, openblas: String, onednn: String, seeds: [UInt64],
+                started: String, finished: String?, cells: [Cell], command: String) {
+        (self.study, self.title, self.description, self.studyHash) = (study, title, description, studyHash)
+        (self.datasetFingerprint, self.datasetDescription, self.version, self.gitCommit) =
+            (datasetFingerprint, datasetDescription, version, gitCommit)
+        (self.swiftVersion, self.cpu, self.simd, self.threads, self.jobs) = (swiftVersion, cpu, simd, threads, jobs)
+        (self.openblas, self.onednn, self.seeds, self.started, self.finished, self.cells, self.command) =
+            (openblas, onednn, seeds, started, finished, cells, command)
+    }
+}
