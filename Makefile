@@ -20,6 +20,7 @@ deps:
 ## build: release build of the studyctl binary
 build: deps
 	$(SWIFT) build -c release
+	@git rev-parse HEAD 2>/dev/null > $(BIN).commit || true
 
 ## test: the whole test suite, in release (numeric code is 10-100x slower in debug)
 test: deps

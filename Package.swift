@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
@@ -39,7 +40,10 @@ let package = Package(
             dependencies: ["Engine", "Zoo", "Detection", "Results", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Results"),
-        .target(name: "Study", dependencies: ["Engine", "Zoo", "Detection", "Training", "Results"]),
+        .target(
+            name: "Study",
+            dependencies: ["Engine", "Zoo", "Detection", "Training", "Results", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .target(name: "Charts"),
         .target(name: "Report", dependencies: ["Results", "Charts", "CCairo"]),
         .executableTarget(

@@ -77,3 +77,8 @@ public struct ResultFileError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
 }
+
+extension ResultsCSV {
+    /// The rows of a results.csv, or none when it cannot be read (for progress displays).
+    public static func parseOrEmpty(_ text: String) -> [EpochResult] { (try? parse(text, file: "")) ?? [] }
+}

@@ -75,3 +75,27 @@ public final class RunFolder: TrainingListener {
             bestConfidence: m.perClass?.bestConfidence ?? 0, confusion: m.confusionMatrix.counts)
     }
 }
+
+extension RunFolder {
+    /// Where a run folder stands for a run of `identity`.
+    public enum State {
+        /// Nothing trained yet.
+        case fresh
+        /// Epochs are done; continue from this checkpoint.
+        case resumable(Checkpoint)
+        /// summary.json is written: nothing left to do.
+        case finished(Checkpoint)
+    }
+
+    /// Reads the folder's checkpoint, refusing one of another run (different model, data, recipe or seed).
+    public func state(identity: String, description: String) throws(CheckpointError) -> State {
+        guard FileManager.default.fileExists(atPath: checkpointPath) else { return .fresh }
+        let saved = try Checkpoint.read(checkpointPath)
+        guard saved.identity == identity else {
+            throw CheckpointError(
+                path: path,
+                "holds the checkpoint of another run (\(saved.runDescription), or other data or hyperparameters) — not \(description); use another output folder, or delete \(path)/checkpoint to start over")
+        }
+        return FileManager.default.fileExists(atPath: summaryPath) ? .finished(saved) : .resumable(saved)
+    }
+}

@@ -26,7 +26,7 @@ extension StudyCtl {
             }
 
             row("studyctl", CodeVersion.string)
-            row("swift", "built with Swift compiler \(compilerVersion)")
+            row("swift", "built with Swift compiler \(CodeVersion.swift)")
             row("cpu", machine.cpuModel)
             row("simd", machine.simdFeatures.isEmpty ? "none found" : machine.simdFeatures.joined(separator: " "))
             if !machine.simdFeatures.contains("avx2") {
@@ -112,20 +112,3 @@ extension StudyCtl {
         }
     }
 }
-
-/// The Swift compiler version this binary was built with, to the minor version.
-private let compilerVersion: String = {
-    #if compiler(>=6.5)
-        return "6.5 or newer"
-    #elseif compiler(>=6.4)
-        return "6.4"
-    #elseif compiler(>=6.3)
-        return "6.3"
-    #elseif compiler(>=6.2)
-        return "6.2"
-    #elseif compiler(>=6.1)
-        return "6.1"
-    #else
-        return "6.0"
-    #endif
-}()

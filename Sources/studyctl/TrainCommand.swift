@@ -16,7 +16,8 @@ struct TrainCommand {
         let val = try inputProblem { () throws(InputProblem) in try DetectionDataset.load(yaml, split: "val") }
         let folder = RunFolder(options.output)
         try wrap { () throws(ResultFileError) in try folder.prepare() }
-        let lock = try RunLock(folder: options.output)
+        let lock: FolderLock
+        do { lock = try FolderLock(folder: options.output) } catch { throw CLIError.badInput("error: \(error)") }
         defer { lock.release() }
         let progress = TrainProgress(logPath: options.output + "/train.log")
         for (name, split) in [("train", train), ("val", val)] {
@@ -29,20 +30,17 @@ struct TrainCommand {
         let identity = options.identity(datasetFingerprint: fingerprint)
 
         var checkpoint: Checkpoint?
-        if FileManager.default.fileExists(atPath: folder.checkpointPath) {
-            let saved: Checkpoint
-            do { saved = try Checkpoint.read(folder.checkpointPath) } catch { throw CLIError.badInput("error: \(error)") }
-            guard saved.identity == identity else {
-                throw CLIError.badInput("error: \(options.output) holds the checkpoint of another run (\(saved.runDescription), or other data or hyperparameters); use another --output, or delete \(options.output)/checkpoint to start over")
-            }
-            if FileManager.default.fileExists(atPath: folder.summaryPath) {
-                progress.line("\(options.output) is already finished (\(saved.rows.count) epochs); its results are in \(options.output)/results.csv")
-                return
-            }
+        let state: RunFolder.State
+        do { state = try folder.state(identity: identity, description: options.description) } catch { throw CLIError.badInput("error: \(error)") }
+        switch state {
+        case .finished(let saved):
+            progress.line("\(options.output) is already finished (\(saved.rows.count) epochs); its results are in \(options.output)/results.csv")
+            return
+        case .resumable(let saved):
             checkpoint = saved
             try wrap { () throws(ResultFileError) in try folder.restoreResults(saved.rows) }
-        } else if resume {
-            throw CLIError.badInput("error: --resume: \(options.output) has no checkpoint to resume from")
+        case .fresh:
+            if resume { throw CLIError.badInput("error: --resume: \(options.output) has no checkpoint to resume from") }
         }
 
         let trainStore = ImageStore(train, imageSize: options.imageSize, forTraining: true)

@@ -5,15 +5,19 @@ import Training
 /// instances, size, images/s and ETA (redrawn in place on a terminal, one line per epoch
 /// otherwise), then val.py's table. Every finished line also goes to train.log.
 final class TrainProgress: TrainingListener {
-    private let terminal = isatty(STDOUT_FILENO) != 0
+    private let terminal: Bool
+    private let prefix: String
     private let log: FileHandle?
     private var lastDraw = Date.distantPast
     private var batchLine = ""
     private var epochsLeft = 0
     private var epochSeconds: [Double] = []
 
-    /// Appends finished lines to `logPath`.
-    init(logPath: String) {
+    /// Appends finished lines to `logPath`; `prefix` starts every console line (the cell, when
+    /// several train at once); `plain` never redraws a bar in place.
+    init(logPath: String, prefix: String = "", plain: Bool = false) {
+        terminal = !plain && isatty(STDOUT_FILENO) != 0
+        self.prefix = prefix
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         log = FileHandle(forWritingAtPath: logPath)
         _ = try? log?.seekToEnd()
@@ -24,7 +28,7 @@ final class TrainProgress: TrainingListener {
     /// Prints a finished line and logs it.
     func line(_ text: String) {
         if terminal && !batchLine.isEmpty { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 }.joined(separator: "\n") + "\n").utf8))
         log?.write(Data((text + "\n").utf8))
     }
 
@@ -77,11 +81,6 @@ final class TrainProgress: TrainingListener {
         let eta = remaining + perEpoch * Double(max(epochsLeft - 1, 0))
         return head + String(format: ": %3.0f%%|%@| %d/%d [%@<%@, %.1f img/s] ETA %@", fraction * 100, bar, p.batch, p.batches,
                              clock(p.seconds), clock(remaining), rate, clock(eta))
-    }
-
-    private func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
     }
 
     private func pad(_ text: String, _ width: Int) -> String { EvalTable.pad(text, width) }

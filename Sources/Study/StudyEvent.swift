@@ -1,0 +1,19 @@
+import Results
+import Training
+
+/// What the study runner tells its listeners (the console, `studyctl status` reads the files).
+public enum StudyEvent {
+    case message(String)
+    /// A cell starts: its place in the grid and the estimated time left for the study.
+    case cellStarted(index: Int, total: Int, cell: Cell, etaSeconds: Double?)
+    case cellFinished(index: Int, total: Int, cell: Cell, summary: RunSummary)
+    case cellSkipped(index: Int, total: Int, cell: Cell)
+    case finished(Recommendation)
+}
+
+/// Receives the study runner's events.
+public protocol StudyListener: AnyObject {
+    func handle(_ event: StudyEvent)
+    /// The listeners of one cell's training (progress bar, log); called once per cell.
+    func trainingListeners(for cell: Cell, folder: String) -> [TrainingListener]
+}

@@ -1,0 +1,70 @@
+import Detection
+import Training
+import Zoo
+
+/// A study: a grid of backbone × neck (× image size) cells, each trained with the same recipe on
+/// the same data for `repeats` seeds, and how to pick the winner. Read from study.toml.
+public struct StudyFile: Sendable {
+    public var name: String
+    public var title: String
+    public var description: String
+    public var seed: UInt64
+    public var repeats: Int
+
+    public enum Data: Sendable, Equatable {
+        /// A data.yaml, absolute.
+        case yaml(String)
+        /// The built-in dataset.
+        case shapes(train: Int, val: Int, imageSize: Int, seed: UInt64)
+    }
+    public var data: Data
+
+    public var epochs: Int
+    public var batch: Int
+    public var imageSize: Int
+    public var hyp: Hyperparameters
+    public var optimizer: TrainingOptions.OptimizerKind
+    public var cosLR: Bool
+    public var patience: Int
+
+    public var backbones: [BackboneSpec]
+    public var necks: [NeckSpec]
+    /// The image-size axis; `[imageSize]` when the grid has none.
+    public var imageSizes: [Int]
+
+    public enum Metric: String, Sendable, CaseIterable { case map50_95, map50, f1 }
+    public enum Cost: String, Sendable, CaseIterable { case params, gflops, latency }
+    public var metric: Metric
+    public var cost: Cost
+    public var tolerance: Double
+
+    public var formats: [String]
+    public var language: String
+
+    /// The seeds of every cell: seed, seed + 1, ….
+    public var seeds: [UInt64] { (0..<repeats).map { seed + UInt64($0) } }
+
+    /// Every cell, in run order: image size, then backbone, then neck, then seed.
+    public var cells: [Cell] {
+        imageSizes.flatMap { size in
+            backbones.flatMap { b in
+                necks.flatMap { n in seeds.map { Cell(backbone: b, neck: n, imageSize: size, seed: $0, sizeAxis: imageSizes.count > 1) } }
+            }
+        }
+    }
+}
+
+/// One training run of a study: a backbone × neck at an image size with one seed.
+public struct Cell: Sendable, Hashable {
+    public var backbone: BackboneSpec
+    public var neck: NeckSpec
+    public var imageSize: Int
+    public var seed: UInt64
+    /// Whether the study varies the image size (it then appears in the names).
+    public var sizeAxis: Bool
+
+    /// `<backbone>__<neck>[__<imgsz>]`: the cells a recommendation compares.
+    public var group: String { "\(backbone)__\(neck)" + (sizeAxis ? "__\(imageSize)" : "") }
+    /// `<group>__s<seed>`: the run folder under runs/.
+    public var name: String { "\(group)__s\(seed)" }
+}

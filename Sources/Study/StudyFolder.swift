@@ -1,0 +1,55 @@
+import Detection
+import Engine
+import Foundation
+import Results
+
+/// A study's output folder and the files in it.
+///
+/// ```
+/// DIR/study.toml  manifest.json  recommendation.json  dataset/ (built-in data)
+/// DIR/runs/<backbone>__<neck>__s<seed>/   one training run per cell
+/// ```
+public struct StudyFolder: Sendable {
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    public var studyCopy: String { path + "/study.toml" }
+    public var manifest: String { path + "/manifest.json" }
+    public var recommendation: String { path + "/recommendation.json" }
+    public var dataset: String { path + "/dataset" }
+    public func run(_ cell: Cell) -> String { path + "/runs/" + cell.name }
+    public func summary(_ cell: Cell) -> String { run(cell) + "/summary.json" }
+
+    /// Whether the folder already holds a study; nil for a fresh folder.
+    public func existingStudyHash() -> String? {
+        guard let bytes = FileManager.default.contents(atPath: studyCopy) else { return nil }
+        return SHA256.hex([UInt8](bytes))
+    }
+
+    /// Deletes everything a previous study left (for `--fresh`).
+    public func clear() throws(StudyFileError) {
+        for item in ["runs", "dataset", "study.toml", "manifest.json", "recommendation.json", "charts", "report.html", "report.pdf"] {
+            let p = path + "/" + item
+            if FileManager.default.fileExists(atPath: p) {
+                do { try FileManager.default.removeItem(atPath: p) } catch { throw StudyFileError("\(p): cannot delete: \(error.localizedDescription)") }
+            }
+        }
+    }
+
+    /// What differs between the study file in the folder and `text`, line by line, in words.
+    public func changes(from text: String) -> String {
+        let old = (try? String(contentsOfFile: studyCopy, encoding: .utf8)) ?? ""
+        func lines(_ s: String) -> [String] {
+            s.split(separator: "\n").map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let a = lines(old), b = lines(text)
+        let removed = a.filter { !b.contains($0) }, added = b.filter { !a.contains($0) }
+        var parts: [String] = []
+        if let r = removed.first { parts.append("was `\(r)`") }
+        if let n = added.first { parts.append("now `\(n)`") }
+        let more = max(removed.count, added.count) > 1 ? " and \(max(removed.count, added.count) - 1) more" : ""
+        return parts.isEmpty ? "only comments or order differ" : parts.joined(separator: ", ") + more
+    }
+}

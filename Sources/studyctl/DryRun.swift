@@ -1,0 +1,69 @@
+import Detection
+import Engine
+import Foundation
+import Study
+import Zoo
+
+/// `studyctl run --dry-run`: every cell with its size and an estimated time from a measured step.
+struct DryRun {
+    var study: StudyFile
+
+    func print() throws {
+        let (trainImages, valImages) = imageCounts()
+        Swift.print("Study \(study.name): \(study.cells.count) cells, \(study.epochs) epochs, batch \(study.batch); \(trainImages) train and \(valImages) val images\(trainImages == 0 ? " (unknown until the dataset is read)" : "")")
+        Swift.print(pad("cell", 44) + pad("params", 11) + pad("GFLOPs", 9) + pad("s/step", 9) + pad("estimate", 11))
+        var total = 0.0
+        var measured: [String: (params: Int, gflops: Double, step: Double, forward: Double)] = [:]
+        for cell in study.cells {
+            let key = "\(cell.backbone)__\(cell.neck)__\(cell.imageSize)"
+            if measured[key] == nil { measured[key] = measure(cell) }
+            let m = measured[key]!
+            let steps = Double((max(trainImages, 1) + study.batch - 1) / study.batch) * Double(study.epochs)
+            let seconds = steps * m.step + Double(study.epochs) * Double(valImages) * m.forward / Double(study.batch)
+            total += seconds
+            Swift.print(pad(cell.name, 44) + pad(String(format: "%.2fM", Double(m.params) / 1e6), 11)
+                        + pad(String(format: "%.3f", m.gflops), 9) + pad(String(format: "%.3f", m.step), 9) + pad(clock(seconds), 11))
+        }
+        Swift.print(String(format: "Estimated total: %@ on %d threads (training steps measured now on random images; validation and data loading add a little)",
+                           clock(total), ThreadPool.shared.threadCount))
+    }
+
+    /// Parameters, GFLOPs and the median seconds of a training step (forward, backward) and a forward pass.
+    func measure(_ cell: Cell) -> (params: Int, gflops: Double, step: Double, forward: Double) {
+        let spec = DetectorSpec(backbone: cell.backbone, neck: cell.neck, classes: classes())
+        let model = Detector(spec: spec, seed: 0)
+        let summary = ModelSummary(model, imageSize: cell.imageSize)
+        _ = model.train()
+        var rng = Philox(seed: 1)
+        let s = cell.imageSize
+        let x = Tensor(rng.uniform(study.batch * 3 * s * s), shape: [study.batch, 3, s, s])
+        var steps: [Double] = [], forwards: [Double] = []
+        for _ in 0..<3 {
+            let t0 = Date()
+            let out = model(x)
+            let t1 = Date()
+            out.map { sum($0) }.reduce(Tensor(zeros: [1])) { $0 + $1 }.backward()
+            steps.append(Date().timeIntervalSince(t0))
+            forwards.append(t1.timeIntervalSince(t0))
+            for p in model.parameters() { p.grad = nil }
+        }
+        return (summary.parameters, summary.gflops, steps.sorted()[1], forwards.sorted()[1])
+    }
+
+    func classes() -> Int {
+        if case .yaml(let path) = study.data, let data = try? DataYAML.load(path) { return data.names.count }
+        return ShapesDataset.names.count
+    }
+
+    func imageCounts() -> (Int, Int) {
+        switch study.data {
+        case .shapes(let train, let val, _, _): return (train, val)
+        case .yaml(let path):
+            guard let data = try? DataYAML.load(path) else { return (0, 0) }
+            let count = { (split: String) in (try? DatasetSplit.images(data.splits[split] ?? [], split: split, yamlFile: path).count) ?? 0 }
+            return (count("train"), count("val"))
+        }
+    }
+
+    func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
+}

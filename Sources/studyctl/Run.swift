@@ -1,0 +1,100 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Results
+import Study
+import Training
+import Zoo
+
+extension StudyCtl {
+    /// `studyctl run`: the product's main command.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a study: train every backbone × neck cell of STUDY.toml and recommend one.",
+            discussion: """
+                Trains each cell of the study's grid (backbone × neck × image size × seed) with YOLOv5 \
+                v7.0's recipe into OUTPUT/runs/<backbone>__<neck>__s<seed>/ (see `studyctl train --help` for \
+                the files of a run), then writes OUTPUT/recommendation.json: the Pareto front of accuracy \
+                against cost and, among the cells within [recommend] tolerance of the best, the one with the \
+                highest accuracy per unit of cost, with a statement of which leaders are within seed noise. \
+                OUTPUT/manifest.json records the study-file hash, dataset fingerprint, code, machine, \
+                threads and the command that reproduces the numbers.
+
+                Resuming is the default: finished cells are skipped and an interrupted cell continues \
+                from its checkpoint, ending with the same files as an uninterrupted run. A folder made \
+                by a different study file is refused unless --fresh. Ctrl-C stops cleanly (exit 130): run \
+                the same command to continue. A study file with an unknown key, a wrong type, an \
+                out-of-range value, an unknown backbone or neck, or a missing dataset exits 2 naming the \
+                file, line and key.
+
+                Examples:
+                  studyctl run studies/quickstart.toml
+                  studyctl run studies/seed-replication.toml --dry-run
+                  studyctl run my-study.toml --cell ghostnet__pan-aspp__s0
+                """
+        )
+
+        @Argument(help: "The study file (TOML): [study], [data], [train], [grid], [recommend], [report].")
+        var studyFile: String
+
+        @Option(help: "Output folder (default: output/<study name>).")
+        var output: String?
+
+        @OptionGroup var threads: ThreadsOption
+
+        @Option(help: "Cells trained at once, the threads split between them (results are identical either way).")
+        var jobs: Int = 1
+
+        @Flag(help: "Delete the output folder's previous results first (also when the study file changed).")
+        var fresh = false
+
+        @Flag(help: "List every cell with its parameters, GFLOPs and an estimated time from a short measured step; train nothing.")
+        var dryRun = false
+
+        @Option(help: "Train only this cell (<backbone>__<neck>__s<seed>), e.g. for one job of a cluster array.")
+        var cell: String?
+
+        func validate() throws {
+            guard jobs >= 1, jobs <= 64 else { throw ValidationError("--jobs must be from 1 to 64, got \(jobs)") }
+        }
+
+        func run() throws {
+            threads.apply()
+            let study: StudyFile
+            do { study = try StudyFile.load(studyFile) } catch { throw CLIError.badInput("error: \(error)") }
+            let text = (try? String(contentsOfFile: studyFile, encoding: .utf8)) ?? ""
+            if dryRun { return try DryRun(study: study).print() }
+            let folder = StudyFolder(output ?? "output/\(study.name)")
+            do {
+                try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError.failed("error: \(folder.path): cannot create the folder: \(error.localizedDescription)")
+            }
+            let lock: FolderLock
+            do { lock = try FolderLock(folder: folder.path) } catch { throw CLIError.badInput("error: \(error)") }
+            defer { lock.release() }
+            let progress = StudyProgress(logPath: folder.path + "/study.log", jobs: jobs)
+            var command = "studyctl run \(studyFile)"
+            if let output { command += " --output \(output)" }
+            let runner = StudyRunner(study: study, text: text, folder: folder, threads: threads.threads, jobs: jobs,
+                                     command: command, listener: progress)
+            progress.line("Study \(study.name): \(study.cells.count) cells (\(study.backbones.count) backbones × \(study.necks.count) necks × \(study.imageSizes.count) sizes × \(study.repeats) seeds), \(study.epochs) epochs each; \(threads.threads) threads, \(jobs) at a time; output \(folder.path)")
+            installInterruptHandler()
+            do {
+                let recommendation = try runner.run(fresh: fresh, onlyCell: cell)
+                progress.line("\nResults: \(folder.recommendation), manifest: \(folder.manifest)")
+                if recommendation.recommended == nil && cell == nil { throw ExitCode(1) }
+            } catch let interrupted as TrainingInterrupted {
+                progress.line("\nStopped in epoch \(interrupted.epoch) of the current cell; finished epochs and cells are saved. Run `\(command)` again to continue.")
+                lock.release()
+                Foundation.exit(130)
+            } catch let error as StudyFileError {
+                throw CLIError.badInput("error: \(error)")
+            } catch let error as LockError {
+                throw CLIError.badInput("error: \(error)")
+            } catch let error as CheckpointError {
+                throw CLIError.badInput("error: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Results
+import Study
+import Training
+
+/// The console of `studyctl run`: a grid line per cell (cells done / total, the cell, ETA from
+/// measured speed) above the trainer's epoch bar, and the recommendation at the end; with
+/// `--jobs` above 1, one plain line per finished epoch instead of bars.
+final class StudyProgress: StudyListener {
+    let log: FileHandle?
+    let jobs: Int
+    private let lock = NSLock()
+
+    init(logPath: String, jobs: Int) {
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        log = FileHandle(forWritingAtPath: logPath)
+        _ = try? log?.seekToEnd()
+        self.jobs = jobs
+    }
+
+    func line(_ text: String) {
+        lock.withLock {
+            FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            log?.write(Data((text + "\n").utf8))
+        }
+    }
+
+    func handle(_ event: StudyEvent) {
+        switch event {
+        case .message(let text):
+            line(text)
+        case .cellStarted(let index, let total, let cell, let eta):
+            let etaText = eta.map { " · study ETA \(clock($0))" } ?? ""
+            line("\n━━ cell \(index)/\(total): \(cell.name) (\(cell.imageSize) px)\(etaText)")
+        case .cellSkipped(let index, let total, let cell):
+            line("━━ cell \(index)/\(total): \(cell.name) is finished, skipped")
+        case .cellFinished(let index, let total, let cell, let summary):
+            line(String(format: "━━ cell %d/%d: %@ done in %@: best epoch %d, mAP50 %.3f, mAP50-95 %.3f, %.1f images/s",
+                        index, total, cell.name, clock(summary.wallSeconds), summary.bestEpoch, summary.best.map50,
+                        summary.best.map50to95, summary.imagesPerSecond))
+        case .finished(let recommendation):
+            line("")
+            line(RecommendationTable.text(recommendation))
+        }
+    }
+
+    func trainingListeners(for cell: Cell, folder: String) -> [TrainingListener] {
+        [TrainProgress(logPath: folder + "/train.log", prefix: jobs > 1 ? cell.name + " " : "", plain: jobs > 1)]
+    }
+}
+
+/// Minutes and seconds, or hours when long.
+func clock(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
+}
+
+/// The recommendation as the console shows it: a ranked table, the rule, the noise statement.
+enum RecommendationTable {
+    static func text(_ r: Recommendation) -> String {
+        func pm(_ s: SeedStatistic) -> String {
+            s.ci95.map { String(format: "%.3f±%.3f", s.mean, $0) } ?? String(format: "%.3f", s.mean)
+        }
+        var lines = ["rank  cell                                   params   GFLOPs  latency       mAP50    mAP50-95  per M params  pareto"]
+        for c in r.cells {
+            let name = c.name.count > 38 ? String(c.name.prefix(37)) + "…" : c.name
+            lines.append(String(format: "%4d  %@%@ %6.2fM %8.3f %6.1fms %11@ %11@ %13.3f  %@", c.rank, name,
+                                String(repeating: " ", count: max(0, 38 - name.count)), Double(c.parameters) / 1e6, c.gflops,
+                                c.latencyMs, pm(c.map50), pm(c.map50to95), c.map50to95.mean / (Double(c.parameters) / 1e6),
+                                c.onParetoFront ? "yes" : ""))
+        }
+        for m in r.missing { lines.append("   -  \(m): not finished") }
+        lines.append("")
+        lines.append(r.rule)
+        if !r.noise.isEmpty { lines.append(r.noise) }
+        return lines.joined(separator: "\n")
+    }
+}
