@@ -47,8 +47,8 @@ extension StudyFile {
             return line.map { "\(file):\($0)" } ?? file
         }
 
-        func fail(_ table: String, _ key: String?, _ message: String) -> StudyFileError {
-            StudyFileError("\(message) in [\(table)] at \(at(table, key))")
+        func fail(_ table: String, _ key: String?, _ message: String, hint: String = "") -> StudyFileError {
+            StudyFileError("\(message) in [\(table)] at \(at(table, key))\(hint)")
         }
 
         func table(_ name: String, required: Bool = false) throws(StudyFileError) -> TOMLTable? {
@@ -130,7 +130,7 @@ extension StudyFile {
             guard let v = T(rawValue: raw) else {
                 let all = T.allCases.map(\.rawValue)
                 let hint = nearestName(raw, among: all).map { " — did you mean `\($0)`?" } ?? ""
-                throw fail(table, key, "`\(key)` = \"\(raw)\" is not one of \(all.joined(separator: ", "))\(hint)")
+                throw fail(table, key, "`\(key)` = \"\(raw)\" is not one of \(all.joined(separator: ", "))", hint: hint)
             }
             return v
         }

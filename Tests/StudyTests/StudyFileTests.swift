@@ -1,0 +1,74 @@
+import Foundation
+import Study
+import Testing
+
+/// Malformed study files, each with the one error line it must give.
+struct StudyFileTests {
+    static let valid = """
+        [study]
+        name = "t"
+        seed = 0
+
+        [data.synthetic]
+        kind = "shapes"
+        train = 10
+
+        [train]
+        epochs = 3
+        batch = 8
+        imgsz = 64
+
+        [grid]
+        backbone = ["cspdarknet", "ghostnet"]
+        neck = ["pan-sppf", "pan-aspp@1,2,3"]
+
+        [recommend]
+        metric = "map50_95"
+        """
+
+    /// Writes `text` as study.toml in a fresh folder and loads it.
+    static func load(_ text: String) -> Result<StudyFile, StudyFileError> {
+        let dir = NSTemporaryDirectory() + "studyfile-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try? text.write(toFile: dir + "/study.toml", atomically: true, encoding: .utf8)
+        return Result { () throws(StudyFileError) in try StudyFile.load(dir + "/study.toml") }
+    }
+
+    @Test func theValidFileGivesItsGrid() throws {
+        let study = try Self.load(Self.valid).get()
+        #expect(study.cells.map(\.name) == [
+            "cspdarknet__pan-sppf__s0", "cspdarknet__pan-aspp__s0", "ghostnet__pan-sppf__s0", "ghostnet__pan-aspp__s0",
+        ])
+        #expect(study.epochs == 3 && study.batch == 8 && study.imageSize == 64 && study.hyp["lr0"] == 0.01)
+    }
+
+    static let cases: [(String, String, String)] = [
+        ("epochs = 3", "epoch = 3", "unknown key `epoch` in [train] at study.toml:10 — did you mean `epochs`?"),
+        ("[recommend]", "[recomend]", "unknown table [recomend] at study.toml:18 — did you mean [recommend]?"),
+        ("epochs = 3", "epochs = \"three\"", "`epochs` must be a whole number, got \"three\" in [train] at study.toml:10"),
+        ("epochs = 3", "epochs = 0", "`epochs` = 0 is out of range 1...10000 in [train] at study.toml:10"),
+        ("imgsz = 64", "imgsz = 100", "`imgsz` = 100 must be a multiple of 32 in [train] at study.toml:12"),
+        ("\"ghostnet\"]", "\"ghostnett\"]", "ghostnett"),
+        ("neck = [\"pan-sppf\", \"pan-aspp@1,2,3\"]", "neck = []", "`neck` is empty: the grid needs at least one value in [grid] at study.toml:16"),
+        ("metric = \"map50_95\"", "metric = \"map\"", "`metric` = \"map\" is not one of map50_95, map50, f1 in [recommend] at study.toml:19 — did you mean `map50`?"),
+        ("epochs = 3", "epochs = 3\nlr0 = -1", "lr0: -1.0 must be a number ≥ 0 in [train] at study.toml:11"),
+        ("epochs = 3", "epochs = 3\nmosiac = 0.5", "unknown key `mosiac` in [train] at study.toml:11 — did you mean `mosaic`?"),
+        ("name = \"t\"", "name = \"a/b\"", "`name` = \"a/b\" names the output folder: use letters, digits, - _ . only in [study] at study.toml:2"),
+        ("[data.synthetic]\nkind = \"shapes\"\ntrain = 10", "[data]\nyaml = \"missing/data.yaml\"", "does not exist (`yaml` is relative to the study file) in [data] at study.toml:6"),
+        ("seed = 0", "seed = 0\nrepeats = 0", "`repeats` = 0 is out of range 1...100 in [study] at study.toml:4"),
+        ("[grid]", "[grid\n", "study.toml:14: not valid TOML"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func malformedFilesGiveOneLineNamingFileLineAndKey(_ i: Int) {
+        let (find, replace, expected) = Self.cases[i]
+        #expect(Self.valid.contains(find), "case \(i): the fixture lacks \(find)")
+        switch Self.load(Self.valid.replacingOccurrences(of: find, with: replace)) {
+        case .success:
+            Issue.record("case \(i) (\(replace)) was accepted")
+        case .failure(let error):
+            #expect(error.description.contains(expected), "case \(i): got \(error.description)")
+            #expect(!error.description.contains("\n"), "case \(i): more than one line")
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// `studyctl run` end to end on a tiny built-in study: the same files from `--jobs 1` and
+/// `--jobs 2`, from SIGKILLs at random moments followed by resumes, and refusals.
+@Suite(.serialized)
+struct RunCLITests {
+    let cli = CLITests()
+
+    static func study(_ dir: String, epochs: Int = 2) -> String {
+        let path = dir + "/study.toml"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let text = """
+            [study]
+            name = "tiny"
+            repeats = 1
+
+            [data.synthetic]
+            kind = "shapes"
+            train = 16
+            val = 8
+            imgsz = 64
+
+            [train]
+            epochs = \(epochs)
+            batch = 8
+            imgsz = 64
+
+            [grid]
+            backbone = ["cspdarknet", "shufflenetv2@0.5"]
+            neck = ["pan-sppf"]
+            """
+        try? text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static let files = ["results.csv", "curves.json", "weights/last.safetensors", "weights/best.safetensors"]
+    static let cells = ["cspdarknet__pan-sppf__s0", "shufflenetv2@0.5__pan-sppf__s0"]
+
+    func expectSameRuns(_ a: String, _ b: String) {
+        for cell in Self.cells {
+            for file in Self.files {
+                let x = FileManager.default.contents(atPath: "\(a)/runs/\(cell)/\(file)")
+                let y = FileManager.default.contents(atPath: "\(b)/runs/\(cell)/\(file)")
+                #expect(x != nil && x == y, "\(cell)/\(file) differs between \(a) and \(b)")
+            }
+        }
+        // Latency is a measurement of this moment (recorded beside the numbers, never part of them
+        // unless the study ranks by it): everything else must match.
+        func withoutLatency(_ path: String) -> String? {
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").filter { !$0.contains("\"latencyMs\"") && !$0.contains("ms of batch-1") }
+                .joined(separator: "\n")
+        }
+        let ra = withoutLatency(a + "/recommendation.json"), rb = withoutLatency(b + "/recommendation.json")
+        #expect(ra != nil && ra == rb, "recommendation.json differs beyond latency")
+    }
+
+    @Test func jobsOneAndTwoAndKilledRunsGiveTheSameFiles() throws {
+        let one = TrainCLITests.folder("run-j1"), two = TrainCLITests.folder("run-j2"), killed = TrainCLITests.folder("run-killed")
+        let a = try cli.studyctlArguments(["run", Self.study(one), "--output", one + "/out", "--jobs", "1"])
+        #expect(a.status == 0, "\(a.output)")
+        #expect(a.output.contains("recommends"), "\(a.output)")
+        let b = try cli.studyctlArguments(["run", Self.study(two), "--output", two + "/out", "--jobs", "2"])
+        #expect(b.status == 0, "\(b.output)")
+        expectSameRuns(one + "/out", two + "/out")
+
+        let file = Self.study(killed)
+        var delays = [0.5, 1.2, 0.8, 1.9, 0.6, 1.5, 1.0, 2.2, 0.7, 1.3]
+        var kills = 0
+        while !FileManager.default.fileExists(atPath: killed + "/out/recommendation.json"), let delay = delays.first {
+            delays.removeFirst()
+            let process = Process()
+            process.executableURL = CLITests.binary
+            process.arguments = ["run", file, "--output", killed + "/out"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+        }
+        let last = try cli.studyctlArguments(["run", file, "--output", killed + "/out"])
+        #expect(last.status == 0, "\(last.output)")
+        #expect(kills >= 3, "only \(kills) kills: the study finished too soon to test resuming")
+        expectSameRuns(one + "/out", killed + "/out")
+
+        let status = try cli.studyctl("status", killed + "/out")
+        #expect(status.status == 0 && status.output.contains("2 of 2 cells done"), "\(status.output)")
+    }
+
+    @Test func aFolderOfAnotherStudyIsRefusedUnlessFresh() throws {
+        let dir = TrainCLITests.folder("run-changed")
+        let first = try cli.studyctlArguments(["run", Self.study(dir, epochs: 1), "--output", dir + "/out", "--cell", Self.cells[0]])
+        #expect(first.status == 0, "\(first.output)")
+        let changed = try cli.studyctlArguments(["run", Self.study(dir, epochs: 2), "--output", dir + "/out"])
+        #expect(changed.status == 2, "\(changed.output)")
+        #expect(changed.output.contains("different study file") && changed.output.contains("epochs = 2"), "\(changed.output)")
+        let unknownCell = try cli.studyctlArguments(["run", Self.study(dir, epochs: 1), "--output", dir + "/out", "--cell", "cspdarknet__pan-spp__s0"])
+        #expect(unknownCell.status == 2 && unknownCell.output.contains("did you mean cspdarknet__pan-sppf__s0"), "\(unknownCell.output)")
+    }
+
+    @Test func dryRunListsCellsWithSizesAndEstimates() throws {
+        let dir = TrainCLITests.folder("run-dry")
+        let result = try cli.studyctlArguments(["run", Self.study(dir), "--dry-run"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("shufflenetv2@0.5__pan-sppf__s0") && result.output.contains("Estimated total"), "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: "output/tiny"))
+    }
+}
