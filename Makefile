@@ -27,11 +27,12 @@ test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
 
-## demo: build, check the machine, and run the real parts that exist so far (the study runner comes later)
+## demo: build, check the machine, run the quickstart study (it resumes if interrupted) and say where its results are
 demo: build
 	$(BIN) doctor
-	$(BIN) models --imgsz 160
-	$(BIN) bench --model cspdarknet --iterations 5
+	$(BIN) run studies/quickstart.toml
+	@echo "Results: output/quickstart/recommendation.json (ranking and rule) and output/quickstart/runs/*/ (curves, weights)."
+	@echo "The HTML and PDF report is not built yet. Reproduce from scratch: $(BIN) run studies/quickstart.toml --fresh"
 
 clean:
 	rm -rf .build

@@ -85,6 +85,8 @@ public final class Trainer {
         let evalModel = Detector(spec: spec, seed: options.seed)
         let evalState = Dictionary(uniqueKeysWithValues: evalModel.stateDict().map { ($0.name, $0.tensor) })
         for (name, tensor) in ema.states { evalState[name]!.data.update(from: tensor.data, count: tensor.count) }
+        // The model's tensors never change identity: walk the module tree once, not every step.
+        let modelState = model.stateDict(), parameters = model.parameters()
         var reason = "finished \(options.epochs) epochs"
         var epoch = startEpoch
         while epoch < options.epochs {
@@ -114,10 +116,10 @@ public final class Trainer {
                 let value = loss(predictions, batch.targets)
                 value.total.backward()
                 if ni - lastOptStep >= accumulate {
-                    clipGradientNorm(model.parameters(), maxNorm: 10)
+                    clipGradientNorm(parameters, maxNorm: 10)
                     optimizer.step()
                     optimizer.zeroGrad()
-                    ema.update(from: model.stateDict())
+                    ema.update(from: modelState)
                     lastOptStep = ni
                 }
                 let k = Double(i)
@@ -151,7 +153,7 @@ public final class Trainer {
             let isBest = fi > bestFitness || bestEpoch < 0
             if isBest { (bestFitness, bestEpoch) = (fi, epoch) }
             var tensors: [String: Tensor] = [:]
-            for (name, t) in model.stateDict() { tensors["model." + name] = t }
+            for (name, t) in modelState { tensors["model." + name] = t }
             for (name, t) in ema.states { tensors["ema." + name] = t }
             for (name, t) in optimizer.state { tensors["optimizer." + name] = t }
             let checkpoint = Checkpoint(
