@@ -87,6 +87,13 @@ struct TrainCLITests {
         #expect(second.output.contains("holds the checkpoint of another run"), "\(second.output)")
         let again = try cli.studyctlArguments(Self.trainArguments(dir, threads: 2, epochs: 1))
         #expect(again.status == 0 && again.output.contains("already finished"), "\(again.output)")
+        // val on the trained weights gives val.py's table for the 8 validation images
+        let val = try cli.studyctlArguments(["val", "--weights", dir + "/weights/best.safetensors", "--data", Self.dataset, "--imgsz", "64"])
+        #expect(val.status == 0 && val.output.contains("all") && val.output.contains("mAP50-95"), "\(val.output)")
+        let row = val.output.split(separator: "\n").first { $0.contains(" all ") }?.split(separator: " ") ?? []
+        #expect(row.count >= 3 && row[1] == "8", "\(val.output)")
+        let wrong = try cli.studyctlArguments(["val", "--weights", Self.dataset, "--data", Self.dataset])
+        #expect(wrong.status == 2, "\(wrong.output)")
     }
 
     @Test(arguments: [
