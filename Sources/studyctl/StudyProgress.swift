@@ -10,6 +10,8 @@ final class StudyProgress: StudyListener {
     let log: FileHandle?
     let jobs: Int
     private let lock = NSLock()
+    /// The grid position of the cell now training (one at a time), shown at the start of its bars.
+    private var position = ""
 
     init(logPath: String, jobs: Int) {
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
@@ -31,6 +33,7 @@ final class StudyProgress: StudyListener {
             line(text)
         case .cellStarted(let index, let total, let cell, let eta):
             let etaText = eta.map { " · study ETA \(clock($0))" } ?? ""
+            lock.withLock { position = "[\(index)/\(total)] " }
             line("\n━━ cell \(index)/\(total): \(cell.name) (\(cell.imageSize) px)\(etaText)")
         case .cellSkipped(let index, let total, let cell):
             line("━━ cell \(index)/\(total): \(cell.name) is finished, skipped")
@@ -45,7 +48,7 @@ final class StudyProgress: StudyListener {
     }
 
     func trainingListeners(for cell: Cell, folder: String) -> [TrainingListener] {
-        [TrainProgress(logPath: folder + "/train.log", prefix: jobs > 1 ? cell.name + " " : "", plain: jobs > 1)]
+        [TrainProgress(logPath: folder + "/train.log", prefix: jobs > 1 ? cell.name + " " : lock.withLock { position }, plain: jobs > 1)]
     }
 }
 

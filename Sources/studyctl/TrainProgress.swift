@@ -43,7 +43,7 @@ final class TrainProgress: TrainingListener {
             batchLine = barLine(p)
             let done = p.batch == p.batches
             if terminal, done || Date().timeIntervalSince(lastDraw) > 0.2 {
-                FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + batchLine).utf8))
+                FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + prefix + batchLine).utf8))
                 lastDraw = Date()
             }
         case .validationProgress:
