@@ -1,0 +1,2 @@
+import Charts
+import Testing
