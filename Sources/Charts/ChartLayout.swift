@@ -44,8 +44,8 @@ public struct ChartLayout {
                 }
             }
             if !placed {
-                let legend = LegendLayout(entries, maxWidth: area.width, singleColumn: false, measurer: measurer,
-                                          theme: theme)
+                let legend = LegendLayout(entries, maxWidth: area.width, maxHeight: area.height * 0.4, singleColumn: false,
+                                          measurer: measurer, theme: theme)
                 out += legend.elements(at: Point(area.minX, area.maxY - legend.size.height))
                 area = area.inset(bottom: legend.size.height + theme.gap)
             }

@@ -1,34 +1,47 @@
-/// A legend laid out in rows of equal-width columns: swatch, then its label wrapped to fit.
+/// A legend laid out in rows of equal-width columns: swatch, then its label. A single column
+/// wraps long labels; several columns cut them with "…" and, when rows run out, end with "… +k".
 public struct LegendLayout {
     public var entries: [LegendEntry]
     public var columns: Int
     public var labelWidth: Double
     public var size: Size
+    let wraps: Bool
     let rowHeights: [Double]
     let labelSizes: [Size]
     let theme: Theme
 
-    /// The legend for `entries` no wider than `maxWidth`: one column when `singleColumn`, else
-    /// as many columns as fit.
-    public init(_ entries: [LegendEntry], maxWidth: Double, singleColumn: Bool, measurer: any TextMeasurer, theme: Theme) {
-        self.entries = entries
+    /// The legend for `entries` within `maxWidth` × `maxHeight`: one column when `singleColumn`,
+    /// else as many columns as fit.
+    public init(_ entries: [LegendEntry], maxWidth: Double, maxHeight: Double = .infinity, singleColumn: Bool,
+                measurer: any TextMeasurer, theme: Theme) {
         self.theme = theme
+        wraps = singleColumn
         let swatch = theme.swatchWidth + theme.gap
         let natural = entries.map { measurer.measure($0.label, style: theme.legend, wrapWidth: nil).width }.max() ?? 0
         let cap = singleColumn ? max(20, maxWidth - swatch) : max(40, min(natural, maxWidth * 0.45 - swatch))
-        labelWidth = min(natural, cap)
+        let labelWidth = min(natural, cap)
         let columnWidth = swatch + labelWidth + 2 * theme.gap
-        columns = singleColumn ? 1 : max(1, min(entries.count, Int((maxWidth + 2 * theme.gap) / columnWidth)))
-        let wrap = labelWidth + 0.01
-        labelSizes = entries.map { measurer.measure($0.label, style: theme.legend, wrapWidth: wrap) }
+        let columns = singleColumn ? 1 : max(1, min(entries.count, Int((maxWidth + 2 * theme.gap) / columnWidth)))
+        let lineHeight = theme.legend.size * 1.25 + 1.5
+        var shown = entries
+        if !singleColumn, maxHeight.isFinite {
+            let rows = max(1, Int(maxHeight / lineHeight))
+            if entries.count > rows * columns {
+                shown = Array(entries.prefix(rows * columns - 1))
+                shown.append(LegendEntry("… +\(entries.count - shown.count)", .fill(.white.opacity(0))))
+            }
+        }
+        let sizes = shown.map { entry -> Size in
+            let s = measurer.measure(entry.label, style: theme.legend, wrapWidth: singleColumn ? labelWidth + 0.01 : nil)
+            return singleColumn ? s : Size(min(s.width, labelWidth), s.height)
+        }
         var rows: [Double] = []
-        for start in stride(from: 0, to: entries.count, by: columns) {
-            let row = labelSizes[start..<min(entries.count, start + columns)]
+        for start in stride(from: 0, to: shown.count, by: columns) {
+            let row = sizes[start..<min(shown.count, start + columns)]
             rows.append(max(theme.legend.size * 1.25, row.map(\.height).max() ?? 0) + 1.5)
         }
-        rowHeights = rows
-        let width = entries.isEmpty ? 0 : Double(columns) * columnWidth - 2 * theme.gap
-        size = Size(width, rows.reduce(0, +))
+        (self.entries, self.columns, self.labelWidth, self.labelSizes, self.rowHeights) = (shown, columns, labelWidth, sizes, rows)
+        size = Size(shown.isEmpty ? 0 : Double(columns) * columnWidth - 2 * theme.gap, rows.reduce(0, +))
     }
 
     /// The legend's swatches and labels with its top-left corner at `origin`.
@@ -41,12 +54,12 @@ public struct LegendLayout {
                 let i = row * columns + column
                 guard i < entries.count else { break }
                 let x = origin.x + Double(column) * columnWidth
-                let mid = y + theme.legend.size * 0.65
-                out += swatch(entries[i].swatch, x: x, y: mid)
+                out += swatch(entries[i].swatch, x: x, y: y + theme.legend.size * 0.65)
                 let box = Rect(x: x + theme.swatchWidth + theme.gap, y: y, width: labelSizes[i].width,
                                height: labelSizes[i].height)
                 out.append(.text(.legendLabel, TextItem(text: entries[i].label, style: theme.legend, box: box,
-                                                        wrapWidth: labelWidth + 0.01)))
+                                                        wrapWidth: wraps ? labelWidth + 0.01 : nil,
+                                                        maxWidth: wraps ? nil : labelWidth + 0.01)))
             }
             y += height
         }

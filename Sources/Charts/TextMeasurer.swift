@@ -8,7 +8,7 @@ public protocol TextMeasurer {
 }
 
 /// A font-free estimate: 0.6 em per narrow character, 1 em per wide (CJK) one, 1.25 em lines,
-/// greedy word wrap — close enough to DejaVu Sans for layout tests.
+/// greedy word wrap breaking overlong words (as Pango's word-char mode) — close enough to DejaVu Sans for layout tests.
 public struct EstimatedTextMeasurer: TextMeasurer, Sendable {
     public init() {}
 
@@ -17,8 +17,8 @@ public struct EstimatedTextMeasurer: TextMeasurer, Sendable {
             guard let wrapWidth else { return [width(String(line), style.size)] }
             var widths: [Double] = []
             var current = 0.0
-            for word in line.split(separator: " ") {
-                let w = width(String(word), style.size)
+            for word in line.split(separator: " ").flatMap({ pieces(String($0), style.size, wrapWidth) }) {
+                let w = width(word, style.size)
                 let space = current == 0 ? 0 : width(" ", style.size)
                 if current > 0, current + space + w > wrapWidth {
                     widths.append(current)
@@ -31,6 +31,19 @@ public struct EstimatedTextMeasurer: TextMeasurer, Sendable {
             return widths
         }
         return Size(lines.max() ?? 0, Double(lines.count) * style.size * 1.25)
+    }
+
+    /// `word` cut into pieces no wider than `limit` (whole when it fits).
+    func pieces(_ word: String, _ size: Double, _ limit: Double) -> [String] {
+        var out: [String] = [], current = ""
+        for ch in word {
+            if !current.isEmpty, width(current + String(ch), size) > limit {
+                out.append(current)
+                current = ""
+            }
+            current.append(ch)
+        }
+        return out + [current]
     }
 
     func width(_ s: String, _ size: Double) -> Double {
