@@ -8,10 +8,13 @@ public struct Axis: Sendable, Equatable {
     public var domain: ClosedRange<Double>?
     /// Named positions 0, 1, 2 … instead of numbers (bars, heat maps).
     public var categories: [String]?
+    /// Ticks at whole numbers only (epochs).
+    public var integer: Bool
 
     public init(_ label: String, kind: ScaleKind = .linear, include: [Double] = [], domain: ClosedRange<Double>? = nil,
-                categories: [String]? = nil) {
+                categories: [String]? = nil, integer: Bool = false) {
         (self.label, self.kind, self.include, self.domain, self.categories) = (label, kind, include, domain, categories)
+        self.integer = integer
     }
 
     /// A probability axis, 0 to 1.

@@ -8,7 +8,7 @@ extension ChartLayout {
         let yTitle = chart.y.label.isEmpty ? Size(0, 0) : measurer.measure(chart.y.label, style: theme.axisLabel, wrapWidth: nil)
 
         let xCategories = chart.x.categories, yCategories = chart.y.categories
-        let xCategoryWidth = min(60, xCategories.map { $0.map { labelWidth($0) }.max() ?? 0 } ?? 0)
+        let xCategoryWidth = min(45, xCategories.map { $0.map { labelWidth($0) }.max() ?? 0 } ?? 0)
         let xTickSpace = xCategories == nil ? tickHeight : xCategoryWidth
         let bottom = xTickSpace + theme.tickLength + 2 + (xTitle.height > 0 ? xTitle.height + theme.gap : 0)
         let top = tickHeight / 2
@@ -29,7 +29,7 @@ extension ChartLayout {
                 return .continuous(s)
             }
         }
-        let yLabelCap = yCategories == nil ? area.width * 0.3 : area.width * 0.4
+        let yLabelCap = yCategories == nil ? area.width * 0.3 : xCategories == nil ? area.width * 0.4 : min(45, area.width * 0.3)
         let yTickWidth = min(yLabelCap, yLabels.map { labelWidth($0.1) }.max() ?? 0)
         let left = yTickWidth + theme.tickLength + 2 + (yTitle.width > 0 ? yTitle.height + theme.gap : 0)
 
@@ -125,14 +125,15 @@ extension ChartLayout {
     /// A nice scale for `axis` over `data`, or over its fixed domain.
     func fitted(_ axis: Axis, data: [Double], count: Int, range: (Double, Double)) -> Scale {
         if let domain = axis.domain {
-            var scale = Scale.nice(axis.kind, data: [domain.lowerBound, domain.upperBound], count: count, range: range)
+            var scale = Scale.nice(axis.kind, data: [domain.lowerBound, domain.upperBound], count: count, range: range,
+                                   integer: axis.integer)
             if axis.kind == .linear {
                 scale.ticks = scale.ticks.filter { domain.contains($0) }
                 scale.domain = domain
             }
             return scale
         }
-        return Scale.nice(axis.kind, data: data, include: axis.include, count: count, range: range)
+        return Scale.nice(axis.kind, data: data, include: axis.include, count: count, range: range, integer: axis.integer)
     }
 
     /// Every x and every y value the marks draw at.

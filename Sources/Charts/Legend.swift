@@ -18,7 +18,8 @@ public struct LegendLayout {
         wraps = singleColumn
         let swatch = theme.swatchWidth + theme.gap
         let natural = entries.map { measurer.measure($0.label, style: theme.legend, wrapWidth: nil).width }.max() ?? 0
-        let cap = singleColumn ? max(20, maxWidth - swatch) : max(40, min(natural, maxWidth * 0.45 - swatch))
+        let half = maxWidth * 0.45 - swatch
+        let cap = singleColumn || (natural > half && entries.count <= 2) ? max(20, maxWidth - swatch) : max(40, min(natural, half))
         let labelWidth = min(natural, cap)
         let columnWidth = swatch + labelWidth + 2 * theme.gap
         let columns = singleColumn ? 1 : max(1, min(entries.count, Int((maxWidth + 2 * theme.gap) / columnWidth)))

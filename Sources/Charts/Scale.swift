@@ -39,13 +39,14 @@ public struct Scale: Sendable, Equatable {
 
     /// A scale covering `data` (plus `include`, e.g. 0) with about `count` round ticks.
     public static func nice(_ kind: ScaleKind, data: [Double], include: [Double] = [], count: Int,
-                            range: (Double, Double)) -> Scale {
+                            range: (Double, Double), integer: Bool = false) -> Scale {
         switch kind {
         case .linear:
             let values = (data + include).filter(\.isFinite)
             var lo = values.min() ?? 0, hi = values.max() ?? 1
             if lo == hi { (lo, hi) = lo == 0 ? (0, 1) : (lo - abs(lo) * 0.1, hi + abs(hi) * 0.1) }
-            let (ticks, step) = NiceTicks.linear(lo, hi, count: count)
+            if integer { hi = max(hi, lo + 1) }
+            let (ticks, step) = NiceTicks.linear(lo, hi, count: count, minimumStep: integer ? 1 : 0)
             return Scale(kind: .linear, domain: ticks.first!...ticks.last!, range: range, ticks: ticks,
                          decimals: TickFormat.decimals(step: step))
         case .log:
@@ -72,9 +73,11 @@ public enum NiceTicks {
 
     /// Ticks at multiples of a nice step covering lo...hi with at most about `count` intervals;
     /// the first and last tick enclose the data.
-    public static func linear(_ lo: Double, _ hi: Double, count: Int) -> (ticks: [Double], step: Double) {
+    public static func linear(_ lo: Double, _ hi: Double, count: Int, minimumStep: Double = 0) -> (ticks: [Double], step: Double) {
         precondition(hi > lo, "a tick range has hi > lo")
-        let s = step((hi - lo) / Double(max(1, count)))
+        var s = step((hi - lo) / Double(max(1, count)))
+        if s < minimumStep { s = minimumStep }
+        if minimumStep >= 1, s == 2.5 { s = 2 }
         let first = Int((lo / s + 1e-9).rounded(.down)), last = Int((hi / s - 1e-9).rounded(.up))
         let ticks = (first...max(first + 1, last)).map { i -> Double in
             let v = Double(i) * s
@@ -84,7 +87,8 @@ public enum NiceTicks {
     }
 
     /// Log ticks: 1-2-5 in every decade when the data spans less than three decades, powers of ten
-    /// otherwise; the first and last tick enclose lo...hi.
+    /// otherwise; the first and last tick enclose lo...hi. A span too narrow for four such ticks
+    /// gets linear nice ticks (still placed logarithmically).
     public static func log(_ lo: Double, _ hi: Double) -> [Double] {
         precondition(lo > 0 && hi > lo, "log ticks need 0 < lo < hi")
         let d0 = Int(floor(log10(lo) + 1e-9)), d1 = Int(ceil(log10(hi) - 1e-9))
@@ -95,7 +99,10 @@ public enum NiceTicks {
         }
         let below = all.last { $0 <= lo * (1 + 1e-9) } ?? all[0]
         let above = all.first { $0 >= hi * (1 - 1e-9) } ?? all[all.count - 1]
-        return all.filter { $0 >= below && $0 <= above }
+        let ticks = all.filter { $0 >= below && $0 <= above }
+        if ticks.count >= 4 { return ticks }
+        let linear = Self.linear(lo, hi, count: 4).ticks.filter { $0 > 0 }
+        return linear.first! <= lo * (1 + 1e-9) ? linear : [lo] + linear
     }
 }
 
