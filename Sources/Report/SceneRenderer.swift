@@ -39,10 +39,15 @@ public struct SceneRenderer {
     /// Draws `scene` on `context` at the context's current transformation.
     public func draw(_ scene: Scene, on context: CairoContext) throws {
         let cr = context.handle
+        drawElements(scene.elements, on: cr)
+        try check(cairo_status(cr), "draw scene")
+    }
+
+    /// Draws elements on a raw Cairo context (the PDF report places scenes on its pages).
+    func drawElements(_ elements: [Element], on cr: OpaquePointer) {
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
-        draw(scene.elements, on: cr)
-        try check(cairo_status(cr), "draw scene")
+        draw(elements, on: cr)
     }
 
     func draw(_ elements: [Element], on cr: OpaquePointer) {

@@ -17,10 +17,11 @@ struct StudyCtl: ParsableCommand {
             Today: `train` trains one detector from scratch with YOLOv5 v7.0's recipe, `val` \
             validates trained weights, `dataset synth` writes the built-in dataset, `eval` scores \
             saved predictions, `models` lists the detectors of the zoo, `bench` times the engine, \
-            `doctor` checks the machine; the study runner (`run`) and the reports are not built yet.
+            `doctor` checks the machine, `report` renders a study folder's charts, HTML and PDF reports; \
+            the study runner (`run`) is not built yet.
             """,
         version: CodeVersion.string,
-        subcommands: [Train.self, Val.self, Dataset.self, Eval.self, Models.self, Bench.self, Doctor.self]
+        subcommands: [Train.self, Val.self, Dataset.self, Eval.self, Models.self, Bench.self, Doctor.self, Report.self]
     )
 
     /// Runs the command, mapping every usage error (unknown option, invalid value) to one line on
