@@ -59,17 +59,17 @@ struct PDFReport {
                    emphasis: Set(tableRows.indices.filter { tableRows[$0].recommended }),
                    muted: Set(tableRows.indices.filter { !tableRows[$0].finished }))
         _ = flow.outline(s.comparisonCharts)
-        flow.heading(s.comparisonCharts)
+        flow.heading(s.comparisonCharts, keepWith: firstHeight(flow) { $0 == .comparison })
         place(flow) { $0 == .comparison }
 
         let networks = flow.outline(s.networks)
-        flow.heading(s.networks)
+        flow.heading(s.networks, keepWith: firstHeight(flow) { if case .network = $0 { true } else { false } })
         for b in study.backbones {
             _ = flow.outline(b, parent: networks)
             place(flow) { $0 == .network(b) }
         }
         let cells = flow.outline(s.cells)
-        flow.heading(s.cells)
+        flow.heading(s.cells, keepWith: firstHeight(flow) { if case .cell = $0 { true } else { false } })
         for cell in study.cells {
             if !figures.contains(where: { $0.section == .cell(cell.name) }) {
                 flow.paragraph("\(cell.name): \(CellStyles.stateNote(cell, s) ?? s.notStarted)", style: TextStyle(size: 8.5, color: .muted))
@@ -92,6 +92,12 @@ struct PDFReport {
         for (figure, scene) in zip(figures, scenes) where section(figure.section) { flow.figure(scene) }
     }
 
+    /// The height the first figure of `section` takes on a page: what its heading must be kept with.
+    func firstHeight(_ flow: PageFlow, _ section: (ReportFigure.Section) -> Bool) -> Double {
+        guard let i = figures.indices.first(where: { section(figures[$0].section) }) else { return 60 }
+        return flow.figureHeight(scenes[i])
+    }
+
     func manifest(_ m: StudyManifest, _ flow: PageFlow) {
         let s = strings
         flow.paragraph("\(s.reproduce):", style: TextStyle(size: 9, bold: true))
@@ -104,8 +110,15 @@ struct PDFReport {
             (s.started, m.started), (s.finishedAt, m.finished ?? "—"),
         ]
         flow.table(heads: ["", ""], rows: pairs.map { [$0.0, $0.1] }, noWrapColumn: 0)
-        flow.table(heads: [s.cell, s.state, "s"], rows: m.cells.map { c in
-            [c.name, c.state, c.wallSeconds.map { String(format: "%.0f", $0) } ?? "—"]
-        }, noWrapColumn: 0)
+        let seeds = m.seeds
+        var order: [String] = []
+        var states: [String: [UInt64: String]] = [:]
+        for c in m.cells {
+            let key = RunName(c.name)?.cell ?? c.name
+            if states[key] == nil { order.append(key) }
+            states[key, default: [:]][c.seed] = c.state + (c.wallSeconds.map { String(format: " %.0f s", $0) } ?? "")
+        }
+        flow.table(heads: [s.cell] + seeds.map { s.shownSeed($0) },
+                   rows: order.map { key in [key] + seeds.map { states[key]?[$0] ?? "—" } }, noWrapColumn: 0)
     }
 }

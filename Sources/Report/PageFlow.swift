@@ -101,8 +101,7 @@ final class PageFlow {
     /// A figure's scene at full text width, on a new page when it does not fit (scaled down when
     /// it is taller than a page).
     func figure(_ scene: Scene) {
-        let full = bottom - Self.margin.top
-        let scale = min(1, width / scene.size.width, full / scene.size.height)
+        let scale = figureScale(scene)
         let h = scene.size.height * scale
         ensure(h)
         if let cr {
@@ -117,22 +116,34 @@ final class PageFlow {
         y += h + 8
     }
 
+    func figureScale(_ scene: Scene) -> Double {
+        min(1, width / scene.size.width, (bottom - Self.margin.top) / scene.size.height)
+    }
+
+    func figureHeight(_ scene: Scene) -> Double { scene.size.height * figureScale(scene) + 8 }
+
     /// A table: heads repeated on every page it spans; `emphasis` rows shaded, `muted` rows grey.
     func table(heads: [String], rows: [[String]], emphasis: Set<Int> = [], muted: Set<Int> = [], size: Double = 6.5,
                noWrapColumn: Int? = 0) {
         let style = TextStyle(size: size), headStyle = TextStyle(size: size, bold: true)
         let pad = 3.0
         let columns = heads.count
-        var natural = (0..<columns).map { c -> Double in
-            let values = rows.map { $0[c] }.map { text.measure($0, style: style, wrapWidth: nil).width }
-            let head = heads[c].split(separator: " ").map { text.measure(String($0), style: headStyle, wrapWidth: nil).width }
-            return max(values.max() ?? 0, head.max() ?? 0) + 2 * pad
+        // Each column as wide as its longest cell, or, when the table is too wide, as its longest word
+        // plus an even share of what is left (the no-wrap column keeps its full width).
+        func words(_ s: String, _ st: TextStyle) -> Double {
+            s.split(separator: " ").map { text.measure(String($0), style: st, wrapWidth: nil).width }.max() ?? 0
         }
-        let total = natural.reduce(0, +)
+        var natural = (0..<columns).map { c -> Double in
+            let values = rows.map { text.measure($0[c], style: style, wrapWidth: nil).width }
+            return max(values.max() ?? 0, words(heads[c], headStyle)) + 2 * pad
+        }
+        let minimum = (0..<columns).map { c -> Double in
+            c == noWrapColumn ? natural[c] : max(rows.map { words($0[c], style) }.max() ?? 0, words(heads[c], headStyle)) + 2 * pad
+        }
+        let total = natural.reduce(0, +), floor = minimum.reduce(0, +)
         if total > width {
-            let fixed = noWrapColumn.map { natural[$0] } ?? 0
-            let factor = (width - fixed) / (total - fixed)
-            for c in 0..<columns where c != noWrapColumn { natural[c] *= factor }
+            let factor = max(0, (width - floor) / max(1e-9, total - floor))
+            natural = (0..<columns).map { minimum[$0] + (natural[$0] - minimum[$0]) * factor }
         }
         func rowHeight(_ cells: [String], _ st: TextStyle) -> Double {
             zip(cells, natural).map { text.measure($0, style: st, wrapWidth: $1 - 2 * pad).height }.max() ?? 0

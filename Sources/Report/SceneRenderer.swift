@@ -1,6 +1,7 @@
 import CCairo
 import Charts
 import Foundation
+import Results
 
 /// Draws a `Scene` with direct Cairo calls — one drawing code for PNG (at 2×), SVG and PDF,
 /// chosen by the file extension.
@@ -33,7 +34,28 @@ public struct SceneRenderer {
             let context = try CairoContext(surface)
             try draw(scene, on: context)
             try surface.finish()
+            if surface.kind == .svg { try Self.renumberSurfaces(path) }
         }
+    }
+
+    /// Cairo names SVG groups `surfaceN` from a counter shared by the whole process; renumbering
+    /// them from 1 in each file makes the bytes depend on the drawing alone.
+    static func renumberSurfaces(_ path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var names: [Substring: String] = [:]
+        var out = ""
+        var rest = text[...]
+        while let r = rest.range(of: "surface") {
+            out += rest[..<r.upperBound]
+            rest = rest[r.upperBound...]
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty else { continue }
+            if names[digits] == nil { names[digits] = "\(names.count + 1)" }
+            out += names[digits]!
+            rest = rest[digits.endIndex...]
+        }
+        out += rest
+        try ResultFiles.writeAtomically(Data(out.utf8), to: path)
     }
 
     /// Draws `scene` on `context` at the context's current transformation.

@@ -58,10 +58,11 @@ public struct Strings: Sendable {
     }
 
     /// "Use X: …" — the recommendation in one sentence.
-    public func recommend(cell: String, metric: String, value: String, cost: String, costValue: String, ratio: String) -> String {
+    public func recommend(cell: String, metric: String, value: String, cost: String, costValue: String, ratio: String,
+                          per: String) -> String {
         language == "zh"
-            ? "推荐使用 \(cell)：\(metric) 为 \(value)，\(cost) 为 \(costValue)，单位成本精度 \(ratio)。"
-            : "Use \(cell): \(metric) \(value) at \(costValue) \(cost), \(ratio) accuracy per unit of cost."
+            ? "推荐使用 \(cell)：\(metric) 为 \(value)，\(cost) 为 \(costValue)，\(per) \(metric) 为 \(ratio)。"
+            : "Use \(cell): \(metric) \(value) with \(cost) \(costValue) — \(ratio) \(metric) \(per)."
     }
 
     /// The rule in words, from the recommendation's metric, cost and tolerance.

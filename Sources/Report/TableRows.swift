@@ -71,7 +71,8 @@ struct TableRows {
         let value = acc.ci95.map { String(format: "%.3f ± %.3f", acc.mean, $0) } ?? String(format: "%.3f", acc.mean)
         let cost = ComparisonFigures.cost(c, rec.cost)
         return s.recommend(cell: name, metric: metric, value: value, cost: s.costName[rec.cost] ?? rec.cost,
-                           costValue: String(format: "%.2f", cost), ratio: String(format: "%.3f", c.accuracyPerCost))
+                           costValue: String(format: "%.2f", cost), ratio: String(format: "%.3f", c.accuracyPerCost),
+                           per: s.perCost[rec.cost] ?? "")
     }
 
     /// The rule in the report's language, from the recommendation's fields.

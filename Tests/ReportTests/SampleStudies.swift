@@ -3,21 +3,25 @@ import Testing
 
 /// Writes sample study folders for looking at the report as a user would:
 /// `STUDYCTL_REPORT_SAMPLES=/tmp/samples swift test --filter SampleStudies` makes
-/// /tmp/samples/{grid-en,partial-zh}; then `studyctl report /tmp/samples/grid-en`. The grid's
-/// cspdarknet__pan-sppf__s0 is a real run when /tmp/run30 exists; every other number is invented
-/// and the title says so.
+/// /tmp/samples/{grid-en,real-en,partial-zh}; then `studyctl report /tmp/samples/grid-en`. The grid's
+/// real-en holds /tmp/run30 (a real run) as cspdarknet__pan-sppf when it exists; every other
+/// number is invented and each title says so.
 struct SampleStudies {
     @Test func writeSamples() throws {
         guard let root = ProcessInfo.processInfo.environment["STUDYCTL_REPORT_SAMPLES"] else { return }
         let fm = FileManager.default
         try? fm.removeItem(atPath: root)
         var grid = StudyFixture.twentyCells
-        if fm.fileExists(atPath: "/tmp/run30/summary.json") {
-            grid.realRuns = ["cspdarknet__pan-sppf__s0": "/tmp/run30"]
-            grid.title = "FIXTURE — synthetic numbers, not measured (except cspdarknet__pan-sppf seed 0: a real 30-epoch run)"
-        }
-        grid.unfinished = []
+        grid.title = "FIXTURE — synthetic numbers, not measured: 20 cells × 3 seeds"
         try grid.write(to: URL(fileURLWithPath: "\(root)/grid-en"))
+        if fm.fileExists(atPath: "/tmp/run30/summary.json") {
+            var real = StudyFixture()
+            (real.seeds, real.epochs, real.unfinished) = (1, 30, [])
+            real.names = ["circle", "square", "triangle", "star", "ring", "cross", "hexagon", "ellipse"]
+            real.realRuns = ["cspdarknet__pan-sppf__s0": "/tmp/run30"]
+            real.title = "cspdarknet__pan-sppf is a real 30-epoch run; every other cell is FIXTURE data (invented)"
+            try real.write(to: URL(fileURLWithPath: "\(root)/real-en"))
+        }
         var partial = StudyFixture()
         partial.language = "zh"
         partial.title = "示例数据（虚构数字，非实测）FIXTURE: <script>alert(1)</script>"

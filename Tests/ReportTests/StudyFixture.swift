@@ -44,7 +44,7 @@ struct StudyFixture {
                     }
                     try fm.createDirectory(at: runDir, withIntermediateDirectories: true)
                     var random = Generator(seed: UInt64(bi * 1000 + ni * 100 + seed + 1))
-                    let quality = 0.62 - 0.07 * Double(bi) + 0.03 * Double(ni) + random.normal(0.012)
+                    let quality = 0.62 - 0.3 * Double(bi) / Double(max(1, backbones.count - 1)) + 0.03 * Double(ni) + random.normal(0.012)
                     var rows = (0..<epochs).map { row($0, quality: quality, random: &random) }
                     if unfinished.contains(name) {
                         rows = Array(rows.prefix(epochs / 2))
@@ -56,8 +56,8 @@ struct StudyFixture {
                     let best = rows.max { $0.fitness < $1.fitness }!
                     let summary = RunSummary(
                         backbone: backbone, neck: neck, classes: names.count, imageSize: 160, seed: UInt64(seed), epochs: epochs,
-                        epochsRun: epochs, batch: 16, parameters: [1_761_871, 1_012_000, 1_402_000][bi % 3] + ni * 131_072,
-                        gflops: [4.1, 1.6, 2.2][bi % 3] + Double(ni) * 0.3, latencyMs: [11.8, 6.1, 8.4][bi % 3] + Double(ni) * 0.9,
+                        epochsRun: epochs, batch: 16, parameters: 1_761_871 - bi * 97_000 + ni * 131_072,
+                        gflops: 4.1 - Double(bi) * 0.27 + Double(ni) * 0.3, latencyMs: 11.8 - Double(bi) * 0.55 + Double(ni) * 0.9,
                         threads: 2, bestEpoch: best.epoch, best: best, final: rows.last!, imagesPerSecond: 90, validationSeconds: 2,
                         wallSeconds: 300, datasetFingerprint: "fixture", anchors: [], hyp: ["lr0": 0.01], optimizer: "SGD",
                         cosLR: false, version: "fixture")
