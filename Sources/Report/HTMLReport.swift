@@ -86,7 +86,7 @@ struct HTMLReport {
     func table(_ rows: TableRows) -> String {
         let s = strings
         let esc = HTMLText.escape
-        var h = "<section id=\"table\"><h2>\(esc(s.comparisonTable))</h2>\n<p class=\"hint\">\(esc(s.sortHint)) ± : 95 % t-interval over seeds.</p>\n"
+        var h = "<section id=\"table\"><h2>\(esc(s.comparisonTable))</h2>\n<p class=\"hint\">\(esc(s.sortHint)) \(esc(s.intervalNote))</p>\n"
         h += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th tabindex=\"0\">\(esc(s.cell))</th><th tabindex=\"0\">\(esc(s.seeds))</th>"
         h += rows.heads(study.recommendation).map { "<th tabindex=\"0\" class=\"num\">\(esc($0))</th>" }.joined()
         h += "</tr></thead>\n<tbody>\n"
@@ -127,7 +127,7 @@ struct HTMLReport {
         .missing{color:#8a4b00}figure{margin:12px 0}figure svg{width:100%;height:auto;max-width:900px;display:block}
         .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{padding:4px 8px;border-bottom:1px solid #e2e2e2;text-align:left}
         th{background:#f4f4f4;position:sticky;top:0;cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
-        .num{text-align:right;font-variant-numeric:tabular-nums}tr.recommended{background:#fff6d5}tr.unfinished{color:#777}
+        .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}table.sortable code{white-space:nowrap}tr.recommended{background:#fff6d5}tr.unfinished{color:#777}
         .badge{font-size:11px;background:#332288;color:#fff;border-radius:3px;padding:1px 5px}.state{color:#8a4b00}
         .hint{color:#555;font-size:13px}pre{background:#f6f6f6;padding:10px;overflow-x:auto;font-size:12px;white-space:pre-wrap;word-break:break-all}
         details{margin:8px 0;border:1px solid #e2e2e2;border-radius:4px;padding:4px 10px}summary{cursor:pointer;padding:4px 0}

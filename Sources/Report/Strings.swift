@@ -35,6 +35,7 @@ public struct Strings: Sendable {
     public var metricsOverEpochs: String, finalMetrics: String, accuracyCost: String
     public var bandNote: String
     public var sortHint: String
+    public var intervalNote: String
     public var machine: String, code: String, dataset: String, started: String, finishedAt: String
     public var curvesMissing: String
     /// "per M params", "per GFLOP", "per ms".
@@ -93,7 +94,7 @@ public struct Strings: Sendable {
         metricsOverEpochs: "Metrics per epoch, every cell", finalMetrics: "Best-epoch metrics (error bars: 95 % t-interval over seeds)",
         accuracyCost: "Accuracy against cost",
         bandNote: "Lines: mean over finished seeds; bands: 95 % t-interval over seeds.",
-        sortHint: "Click a column head to sort.",
+        sortHint: "Click a column head to sort.", intervalNote: "± : 95 % t-interval over seeds.",
         machine: "machine", code: "code", dataset: "dataset", started: "started", finishedAt: "finished",
         curvesMissing: "no finished run yet: curves appear when one finishes",
         perCost: ["params": "per M params", "gflops": "per GFLOP", "latency": "per ms"],
@@ -122,7 +123,7 @@ public struct Strings: Sendable {
         metricsOverEpochs: "各单元逐轮指标", finalMetrics: "最佳轮次指标（误差线：种子间 95 % t 区间）",
         accuracyCost: "精度与成本",
         bandNote: "线：已完成种子的均值；带：种子间 95 % t 区间。",
-        sortHint: "点击列标题排序。",
+        sortHint: "点击列标题排序。", intervalNote: "±：种子间 95 % t 区间。",
         machine: "机器", code: "代码", dataset: "数据集", started: "开始", finishedAt: "结束",
         curvesMissing: "尚无完成的运行：完成后显示曲线",
         perCost: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],

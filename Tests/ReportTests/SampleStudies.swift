@@ -20,6 +20,7 @@ struct SampleStudies {
             real.names = ["circle", "square", "triangle", "star", "ring", "cross", "hexagon", "ellipse"]
             real.realRuns = ["cspdarknet__pan-sppf__s0": "/tmp/run30"]
             real.title = "cspdarknet__pan-sppf is a real 30-epoch run; every other cell is FIXTURE data (invented)"
+            real.description = "cspdarknet__pan-sppf__s0 is copied from a real training run (/tmp/run30); every other number is invented."
             try real.write(to: URL(fileURLWithPath: "\(root)/real-en"))
         }
         var partial = StudyFixture()

@@ -16,6 +16,7 @@ struct StudyFixture {
     var notStarted: Set<String> = []
     var language = "en"
     var title = "FIXTURE — synthetic numbers, not measured: <b>backbones</b> & \"necks\""
+    var description = "Made in code by the report tests: every number is invented."
     /// A real run folder copied in as this run (its numbers are measured), e.g. /tmp/run30.
     var realRuns: [String: String] = [:]
 
@@ -67,7 +68,7 @@ struct StudyFixture {
             }
         }
         let manifest = StudyManifest(
-            study: "fixture", title: title, description: "Made in code by the report tests: every number is invented.",
+            study: "fixture", title: title, description: description,
             studyHash: String(repeating: "ab", count: 32), datasetFingerprint: "fixture", datasetDescription: "none (fixture)",
             version: "fixture", gitCommit: "0000000", swiftVersion: "6.3", cpu: "fixture CPU", simd: ["avx2"], threads: 2, jobs: 1,
             openblas: "0.3", onednn: "2.7", seeds: (0..<seeds).map(UInt64.init), started: "2024-05-01T10:00:00Z",
