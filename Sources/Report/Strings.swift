@@ -10,7 +10,6 @@ public struct Strings: Sendable {
     public var noRecommendationFile: String
     public var rule: String
     public var seedNoise: String
-    public var comparison: String
     public var comparisonTable: String
     public var comparisonCharts: String
     public var networks: String
@@ -19,13 +18,13 @@ public struct Strings: Sendable {
     public var manifest: String
     public var reproduce: String
     public var page: String
-    public var cell: String, backbone: String, neck: String, seeds: String, state: String
+    public var cell: String, seeds: String
     public var params: String, gflops: String, latency: String
     public var precision: String, recall: String, map50: String, map5095: String, f1: String
-    public var rank: String, pareto: String, yes: String
-    public var finished: String, unfinished: String, notStarted: String
+    public var rank: String, pareto: String
+    public var unfinished: String, notStarted: String
     public var epoch: String, confidence: String
-    public var loss: String, lossAxis: String, trainLoss: String, valLoss: String, train: String, val: String
+    public var loss: String, lossAxis: String, valLoss: String, train: String, val: String
     public var box: String, obj: String, cls: String
     public var lossesTitle: String
     public var f1Confidence: String, pConfidence: String, rConfidence: String
@@ -76,16 +75,16 @@ public struct Strings: Sendable {
     public static let en = Strings(
         language: "en", report: "Backbone study report", contents: "Contents", recommendation: "Recommendation",
         noRecommendation: "No recommendation yet.", noRecommendationFile: "recommendation.json has not been written yet.",
-        rule: "Rule", seedNoise: "Seed noise (as the study runner wrote it)", comparison: "Comparison across the grid",
+        rule: "Rule", seedNoise: "Seed noise (as the study runner wrote it)",
         comparisonTable: "Comparison table", comparisonCharts: "Comparison charts", networks: "Per network", cells: "Per cell",
         studyFile: "Study file", manifest: "Manifest", reproduce: "Reproduce", page: "Page",
-        cell: "cell", backbone: "backbone", neck: "neck", seeds: "seeds", state: "state",
+        cell: "cell", seeds: "seeds",
         params: "params (M)", gflops: "GFLOPs", latency: "latency (ms)",
         precision: "precision", recall: "recall", map50: "mAP@0.5", map5095: "mAP@0.5:0.95", f1: "F1",
-        rank: "rank", pareto: "Pareto", yes: "yes",
-        finished: "finished", unfinished: "unfinished", notStarted: "not started",
+        rank: "rank", pareto: "Pareto",
+        unfinished: "unfinished", notStarted: "not started",
         epoch: "epoch", confidence: "confidence",
-        loss: "loss (box + obj + cls)", lossAxis: "loss", trainLoss: "train loss", valLoss: "val loss (box + obj + cls)", train: "train", val: "val",
+        loss: "loss (box + obj + cls)", lossAxis: "loss", valLoss: "val loss (box + obj + cls)", train: "train", val: "val",
         box: "box", obj: "obj", cls: "cls", lossesTitle: "losses, train and val",
         f1Confidence: "F1 vs confidence", pConfidence: "precision vs confidence", rConfidence: "recall vs confidence",
         prCurve: "precision–recall", allClasses: "all classes",
@@ -105,16 +104,16 @@ public struct Strings: Sendable {
     public static let zh = Strings(
         language: "zh", report: "骨干网络对比研究报告", contents: "目录", recommendation: "推荐",
         noRecommendation: "暂无推荐。", noRecommendationFile: "尚未生成 recommendation.json。",
-        rule: "规则", seedNoise: "种子噪声（研究运行器原文）", comparison: "网格对比",
+        rule: "规则", seedNoise: "种子噪声（研究运行器原文）",
         comparisonTable: "对比表", comparisonCharts: "对比图", networks: "按网络", cells: "按单元",
         studyFile: "研究文件", manifest: "清单", reproduce: "复现", page: "第",
-        cell: "单元", backbone: "骨干网络", neck: "颈部", seeds: "种子", state: "状态",
+        cell: "单元", seeds: "种子",
         params: "参数量 (M)", gflops: "GFLOPs", latency: "延迟 (ms)",
         precision: "精确率", recall: "召回率", map50: "mAP@0.5", map5095: "mAP@0.5:0.95", f1: "F1",
-        rank: "排名", pareto: "帕累托", yes: "是",
-        finished: "已完成", unfinished: "未完成", notStarted: "未开始",
+        rank: "排名", pareto: "帕累托",
+        unfinished: "未完成", notStarted: "未开始",
         epoch: "轮次", confidence: "置信度",
-        loss: "损失 (box + obj + cls)", lossAxis: "损失", trainLoss: "训练损失", valLoss: "验证损失 (box + obj + cls)", train: "训练", val: "验证",
+        loss: "损失 (box + obj + cls)", lossAxis: "损失", valLoss: "验证损失 (box + obj + cls)", train: "训练", val: "验证",
         box: "box", obj: "obj", cls: "cls", lossesTitle: "损失（训练与验证）",
         f1Confidence: "F1–置信度", pConfidence: "精确率–置信度", rConfidence: "召回率–置信度",
         prCurve: "精确率–召回率", allClasses: "全部类别",
