@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
 
         .target(name: "Engine", dependencies: ["CBLAS", "CDNNL"], swiftSettings: release),
         .target(name: "Zoo", dependencies: ["Engine"]),
@@ -45,7 +46,7 @@ let package = Package(
             dependencies: ["Engine", "Zoo", "Detection", "Training", "Results", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(name: "Charts"),
-        .target(name: "Report", dependencies: ["Results", "Charts", "CCairo"]),
+        .target(name: "Report", dependencies: ["Results", "Charts", "CCairo", "CPango"]),
         .executableTarget(
             name: "studyctl",
             dependencies: [
@@ -59,7 +60,8 @@ let package = Package(
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "Results"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Detection", "Engine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Results", "Charts"]),
         .testTarget(name: "StudyctlTests", dependencies: ["studyctl", "Detection"]),
     ]
 )

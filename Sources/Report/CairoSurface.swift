@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+import Results
 
 /// A Cairo drawing surface: an in-memory ARGB image, or a PDF or SVG file.
 ///
@@ -110,5 +111,17 @@ extension CairoError {
 
     static func unsupportedExtension(_ path: String) -> CairoError {
         CairoError(operation: "open \(path)", reason: "unsupported extension (use .png, .pdf or .svg)")
+    }
+}
+
+extension CairoSurface {
+    /// Sets a PDF's title, creator and creation date (ISO 8601): fixed metadata, so the same
+    /// drawing gives the same bytes.
+    public func setPDFMetadata(title: String, created: String) {
+        precondition(kind == .pdf, "PDF metadata needs a PDF surface")
+        cairo_pdf_surface_set_metadata(handle, CAIRO_PDF_METADATA_TITLE, title)
+        cairo_pdf_surface_set_metadata(handle, CAIRO_PDF_METADATA_CREATOR, "studyctl \(CodeVersion.string)")
+        cairo_pdf_surface_set_metadata(handle, CAIRO_PDF_METADATA_CREATE_DATE, created)
+        cairo_pdf_surface_set_metadata(handle, CAIRO_PDF_METADATA_MOD_DATE, created)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Report
 import Results
 import Study
 import Training
@@ -54,6 +55,22 @@ extension StudyCtl {
         @Option(help: "Train only this cell (<backbone>__<neck>__s<seed>), e.g. for one job of a cluster array.")
         var cell: String?
 
+        /// Renders the formats of `[report]` and prints where they are.
+        func writeReport(_ study: StudyFile, folder: String, progress: StudyProgress) throws {
+            guard !study.formats.isEmpty else { return }
+            let outputs = StudyReport.Outputs(html: study.formats.contains("html"), pdf: study.formats.contains("pdf"),
+                                              png: study.formats.contains("png"))
+            let started = Date()
+            do {
+                let paths = try StudyReport(path: folder).write(outputs)
+                for path in paths where !path.contains("/charts/") { progress.line("Report: \(path)") }
+                progress.line(String(format: "Charts: %d files in %@/charts (rendered in %.1f s)", paths.filter { $0.contains("/charts/") }.count,
+                                     folder, Date().timeIntervalSince(started)))
+            } catch {
+                throw CLIError.failed("error: the study finished but its report could not be written: \(error)")
+            }
+        }
+
         func validate() throws {
             guard jobs >= 1, jobs <= 64 else { throw ValidationError("--jobs must be from 1 to 64, got \(jobs)") }
         }
@@ -64,7 +81,7 @@ extension StudyCtl {
             do { study = try StudyFile.load(studyFile) } catch { throw CLIError.badInput("error: \(error)") }
             let text = (try? String(contentsOfFile: studyFile, encoding: .utf8)) ?? ""
             if dryRun { return try DryRun(study: study).print() }
-            let folder = StudyFolder(output ?? "output/\(study.name)")
+            let folder = Study.StudyFolder(output ?? "output/\(study.name)")
             do {
                 try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
             } catch {
@@ -83,6 +100,7 @@ extension StudyCtl {
             do {
                 let recommendation = try runner.run(fresh: fresh, onlyCell: cell)
                 progress.line("\nResults: \(folder.recommendation), manifest: \(folder.manifest)")
+                try writeReport(study, folder: folder.path, progress: progress)
                 if recommendation.recommended == nil && cell == nil { throw ExitCode(1) }
             } catch let interrupted as TrainingInterrupted {
                 progress.line("\nStopped in epoch \(interrupted.epoch) of the current cell; finished epochs and cells are saved. Run `\(command)` again to continue.")

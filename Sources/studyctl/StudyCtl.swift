@@ -17,11 +17,15 @@ struct StudyCtl: ParsableCommand {
             Today: `train` trains one detector from scratch with YOLOv5 v7.0's recipe, `val` \
             validates trained weights, `dataset synth` writes the built-in dataset, `eval` scores \
             saved predictions, `models` lists the detectors of the zoo, `bench` times the engine, \
-            `doctor` checks the machine. `run` trains a study's grid and recommends a backbone; \
-            `status` shows where a study stands. The HTML and PDF reports are not built yet.
+            `doctor` checks the machine. `run` trains a study's grid, recommends a backbone and \
+            writes its HTML and PDF report; `status` shows where a study stands; `report` renders a \
+            study folder's charts and reports again from its result files.
             """,
         version: CodeVersion.string,
-        subcommands: [Run.self, Status.self, Train.self, Val.self, Dataset.self, Eval.self, Models.self, Bench.self, Doctor.self]
+        subcommands: [
+            Run.self, Status.self, Report.self, Train.self, Val.self, Dataset.self, Eval.self, Models.self, Bench.self,
+            Doctor.self,
+        ]
     )
 
     /// Runs the command, mapping every usage error (unknown option, invalid value) to one line on

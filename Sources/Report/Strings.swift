@@ -1,0 +1,132 @@
+/// Every heading, label and sentence of the reports, in English and in Chinese.
+///
+/// One struct per language keeps the two in step: adding a field forces both translations.
+public struct Strings: Sendable {
+    public var language: String
+    public var report: String
+    public var contents: String
+    public var recommendation: String
+    public var noRecommendation: String
+    public var noRecommendationFile: String
+    public var rule: String
+    public var seedNoise: String
+    public var comparisonTable: String
+    public var comparisonCharts: String
+    public var networks: String
+    public var cells: String
+    public var studyFile: String
+    public var manifest: String
+    public var reproduce: String
+    public var page: String
+    public var cell: String, seeds: String
+    public var params: String, gflops: String, latency: String
+    public var precision: String, recall: String, map50: String, map5095: String, f1: String
+    public var rank: String, pareto: String
+    public var unfinished: String, notStarted: String
+    public var epoch: String, confidence: String
+    public var loss: String, lossAxis: String, valLoss: String, train: String, val: String
+    public var box: String, obj: String, cls: String
+    public var lossesTitle: String
+    public var f1Confidence: String, pConfidence: String, rConfidence: String
+    public var prCurve: String, allClasses: String
+    public var confusion: String, trueClass: String, predicted: String, background: String
+    public var paretoFront: String, recommended: String
+    public var metricsOverEpochs: String, finalMetrics: String, accuracyCost: String
+    public var bandNote: String
+    public var sortHint: String
+    public var intervalNote: String
+    public var machine: String, code: String, dataset: String, started: String, finishedAt: String
+    public var curvesMissing: String
+    /// "per M params", "per GFLOP", "per ms".
+    public var perCost: [String: String]
+    /// The accuracy metric's name for map50_95, map50, f1.
+    public var metricName: [String: String]
+    /// The cost's name for params, gflops, latency.
+    public var costName: [String: String]
+
+    /// The strings for `language` ("zh" for Chinese, English otherwise).
+    public static func forLanguage(_ language: String) -> Strings { language == "zh" ? .zh : .en }
+
+    public func seedsDone(_ done: Int, of total: Int) -> String {
+        language == "zh" ? "\(done)/\(total) 个种子" : "\(done)/\(total) seeds"
+    }
+
+    public func shownSeed(_ seed: UInt64) -> String { language == "zh" ? "种子 \(seed)" : "seed \(seed)" }
+
+    public func missingCells(_ n: Int) -> String {
+        language == "zh" ? "尚有 \(n) 个单元未完成，完成前不作推荐。" : "\(n) cell(s) not finished; no recommendation until they are."
+    }
+
+    /// "Use X: …" — the recommendation in one sentence.
+    public func recommend(cell: String, metric: String, value: String, cost: String, costValue: String, ratio: String,
+                          per: String) -> String {
+        language == "zh"
+            ? "推荐使用 \(cell)：\(metric) 为 \(value)，\(cost) 为 \(costValue)，\(per) \(metric) 为 \(ratio)。"
+            : "Use \(cell): \(metric) \(value) with \(cost) \(costValue) — \(ratio) \(metric) \(per)."
+    }
+
+    /// The rule in words, from the recommendation's metric, cost and tolerance.
+    public func ruleText(metric: String, cost: String, tolerance: String) -> String {
+        language == "zh"
+            ? "在 \(metric) 与最佳值相差不超过 \(tolerance) 的单元中，选择每单位\(cost)精度最高者；帕累托前沿上的单元没有在精度和成本上同时被超越。"
+            : "Among the cells whose \(metric) is within \(tolerance) of the best, the one with the highest \(metric) per unit of \(cost); cells on the Pareto front are beaten by no other on both accuracy and cost."
+    }
+
+    public static let en = Strings(
+        language: "en", report: "Backbone study report", contents: "Contents", recommendation: "Recommendation",
+        noRecommendation: "No recommendation yet.", noRecommendationFile: "recommendation.json has not been written yet.",
+        rule: "Rule", seedNoise: "Seed noise (as the study runner wrote it)",
+        comparisonTable: "Comparison table", comparisonCharts: "Comparison charts", networks: "Per network", cells: "Per cell",
+        studyFile: "Study file", manifest: "Manifest", reproduce: "Reproduce", page: "Page",
+        cell: "cell", seeds: "seeds",
+        params: "params (M)", gflops: "GFLOPs", latency: "latency (ms)",
+        precision: "precision", recall: "recall", map50: "mAP@0.5", map5095: "mAP@0.5:0.95", f1: "F1",
+        rank: "rank", pareto: "Pareto",
+        unfinished: "unfinished", notStarted: "not started",
+        epoch: "epoch", confidence: "confidence",
+        loss: "loss (box + obj + cls)", lossAxis: "loss", valLoss: "val loss (box + obj + cls)", train: "train", val: "val",
+        box: "box", obj: "obj", cls: "cls", lossesTitle: "losses, train and val",
+        f1Confidence: "F1 vs confidence", pConfidence: "precision vs confidence", rConfidence: "recall vs confidence",
+        prCurve: "precision–recall", allClasses: "all classes",
+        confusion: "confusion matrix, normalised", trueClass: "true", predicted: "predicted",
+        background: "background", paretoFront: "Pareto front", recommended: "recommended",
+        metricsOverEpochs: "Metrics per epoch, every cell", finalMetrics: "Best-epoch metrics (error bars: 95 % t-interval over seeds)",
+        accuracyCost: "Accuracy against cost",
+        bandNote: "Lines: mean over finished seeds; bands: 95 % t-interval over seeds.",
+        sortHint: "Click a column head to sort.", intervalNote: "± : 95 % t-interval over seeds.",
+        machine: "machine", code: "code", dataset: "dataset", started: "started", finishedAt: "finished",
+        curvesMissing: "no finished run yet: curves appear when one finishes",
+        perCost: ["params": "per M params", "gflops": "per GFLOP", "latency": "per ms"],
+        metricName: ["map50_95": "mAP@0.5:0.95", "map50": "mAP@0.5", "f1": "F1"],
+        costName: ["params": "parameters (M)", "gflops": "GFLOPs", "latency": "latency (ms)"]
+    )
+
+    public static let zh = Strings(
+        language: "zh", report: "骨干网络对比研究报告", contents: "目录", recommendation: "推荐",
+        noRecommendation: "暂无推荐。", noRecommendationFile: "尚未生成 recommendation.json。",
+        rule: "规则", seedNoise: "种子噪声（研究运行器原文）",
+        comparisonTable: "对比表", comparisonCharts: "对比图", networks: "按网络", cells: "按单元",
+        studyFile: "研究文件", manifest: "清单", reproduce: "复现", page: "第",
+        cell: "单元", seeds: "种子",
+        params: "参数量 (M)", gflops: "GFLOPs", latency: "延迟 (ms)",
+        precision: "精确率", recall: "召回率", map50: "mAP@0.5", map5095: "mAP@0.5:0.95", f1: "F1",
+        rank: "排名", pareto: "帕累托",
+        unfinished: "未完成", notStarted: "未开始",
+        epoch: "轮次", confidence: "置信度",
+        loss: "损失 (box + obj + cls)", lossAxis: "损失", valLoss: "验证损失 (box + obj + cls)", train: "训练", val: "验证",
+        box: "box", obj: "obj", cls: "cls", lossesTitle: "损失（训练与验证）",
+        f1Confidence: "F1–置信度", pConfidence: "精确率–置信度", rConfidence: "召回率–置信度",
+        prCurve: "精确率–召回率", allClasses: "全部类别",
+        confusion: "混淆矩阵（归一化）", trueClass: "真实", predicted: "预测",
+        background: "背景", paretoFront: "帕累托前沿", recommended: "推荐",
+        metricsOverEpochs: "各单元逐轮指标", finalMetrics: "最佳轮次指标（误差线：种子间 95 % t 区间）",
+        accuracyCost: "精度与成本",
+        bandNote: "线：已完成种子的均值；带：种子间 95 % t 区间。",
+        sortHint: "点击列标题排序。", intervalNote: "±：种子间 95 % t 区间。",
+        machine: "机器", code: "代码", dataset: "数据集", started: "开始", finishedAt: "结束",
+        curvesMissing: "尚无完成的运行：完成后显示曲线",
+        perCost: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
+        metricName: ["map50_95": "mAP@0.5:0.95", "map50": "mAP@0.5", "f1": "F1"],
+        costName: ["params": "参数量 (M)", "gflops": "GFLOPs", "latency": "延迟 (ms)"]
+    )
+}

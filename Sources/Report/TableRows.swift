@@ -1,0 +1,85 @@
+import Foundation
+import Results
+
+/// The comparison table's rows, shared by the HTML and PDF reports: every cell of the grid,
+/// finished ones with their figures (mean ± 95 % seed interval), the others marked.
+struct TableRows {
+    struct Row {
+        var cell: String
+        var seeds: String
+        var values: [Value]
+        var recommended: Bool
+        var finished: Bool
+    }
+
+    /// A table value: its text, and the number it sorts by (nil sorts last).
+    struct Value {
+        var text: String
+        var number: Double?
+    }
+
+    let study: StudyFolder
+    let strings: Strings
+
+    /// Column heads after the cell and seeds columns.
+    func heads(_ rec: Recommendation?) -> [String] {
+        let s = strings
+        let metric = s.metricName[rec?.metric ?? "map50_95"] ?? ""
+        let per = s.perCost[rec?.cost ?? "params"] ?? ""
+        return [s.params, s.gflops, s.latency, s.precision, s.recall, s.map50, s.map5095, "\(metric) \(per)", s.rank, s.pareto]
+    }
+
+    func rows() -> [Row] {
+        let rec = study.recommendation
+        var out: [Row] = []
+        for c in rec?.cells ?? [] {
+            let stat = { (x: SeedStatistic) -> Value in
+                Value(text: x.ci95.map { String(format: "%.3f ± %.3f", x.mean, $0) } ?? String(format: "%.3f", x.mean), number: x.mean)
+            }
+            let values = [
+                Value(text: String(format: "%.2f", Double(c.parameters) / 1e6), number: Double(c.parameters)),
+                Value(text: String(format: "%.2f", c.gflops), number: c.gflops),
+                Value(text: String(format: "%.1f", c.latencyMs), number: c.latencyMs),
+                stat(c.precision), stat(c.recall), stat(c.map50), stat(c.map50to95),
+                Value(text: String(format: "%.3f", c.accuracyPerCost), number: c.accuracyPerCost),
+                Value(text: "\(c.rank)", number: Double(c.rank)),
+                Value(text: c.onParetoFront ? "✓" : "", number: c.onParetoFront ? 1 : 0),
+            ]
+            let record = study.cells.first { $0.name == c.name }
+            let label = record.map { CellStyles(study: study, strings: strings).label($0) } ?? c.name
+            out.append(Row(cell: label, seeds: "\(c.seedsDone)/\(c.seedsTotal)", values: values,
+                           recommended: rec?.recommended == c.name, finished: c.seedsDone == c.seedsTotal))
+        }
+        let listed = Set(rec?.cells.map(\.name) ?? [])
+        for cell in study.cells where !listed.contains(cell.name) {
+            let label = CellStyles(study: study, strings: strings).label(cell)
+            out.append(Row(cell: label, seeds: "\(cell.finishedRuns.count)/\(cell.runs.count)",
+                           values: heads(rec).map { _ in Value(text: "—", number: nil) }, recommended: false, finished: false))
+        }
+        return out
+    }
+
+    /// The recommendation in one sentence, or why there is none yet.
+    func recommendationSentence() -> String {
+        let s = strings
+        guard let rec = study.recommendation else { return "\(s.noRecommendation) \(s.noRecommendationFile)" }
+        guard let name = rec.recommended, let c = rec.cells.first(where: { $0.name == name }) else {
+            return "\(s.noRecommendation) \(s.missingCells(max(1, rec.missing.count)))"
+        }
+        let metric = s.metricName[rec.metric] ?? rec.metric
+        let acc = ComparisonFigures.accuracy(c, rec.metric)
+        let value = acc.ci95.map { String(format: "%.3f ± %.3f", acc.mean, $0) } ?? String(format: "%.3f", acc.mean)
+        let cost = ComparisonFigures.cost(c, rec.cost)
+        return s.recommend(cell: name, metric: metric, value: value, cost: s.costName[rec.cost] ?? rec.cost,
+                           costValue: String(format: "%.2f", cost), ratio: String(format: "%.3f", c.accuracyPerCost),
+                           per: s.perCost[rec.cost] ?? "")
+    }
+
+    /// The rule in the report's language, from the recommendation's fields.
+    func ruleSentence() -> String? {
+        guard let rec = study.recommendation else { return nil }
+        let s = strings
+        return s.ruleText(metric: s.metricName[rec.metric] ?? rec.metric, cost: s.costName[rec.cost] ?? rec.cost,
+                          tolerance: String(format: "%g", rec.tolerance))
+    }
+}

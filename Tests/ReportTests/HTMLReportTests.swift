@@ -1,0 +1,62 @@
+import Charts
+import Foundation
+import Report
+import Testing
+
+/// report.html opened in a real browser (Debian's chromium, headless), as a reviewer would.
+struct HTMLReportTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.fileExists(atPath: $0) }
+
+    func browser(_ arguments: [String]) throws -> (out: String, err: String) {
+        let chromium = try #require(Self.chromium, "chromium is not installed: run `make deps`")
+        let profile = try temporaryFolder("chromium")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let r = try runProgram(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+                                          "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0"] + arguments)
+        #expect(r.status == 0, "\(r.err.suffix(2000))")
+        return (r.out, r.err)
+    }
+
+    @Test func hostileNamesShowAsTextAndRunNothing() throws {
+        let dir = try temporaryFolder("html")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixture = StudyFixture()
+        try fixture.write(to: dir)
+        try StudyReport(path: dir.path).write(StudyReport.Outputs(html: true, pdf: false, png: false))
+        let page = dir.appendingPathComponent("report.html")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(!html.contains("<script>alert") && !html.contains("<img"), "no user string reaches the page as markup")
+        #expect(html.components(separatedBy: "<script>").count == 2, "one script: the table sorter")
+        #expect(!html.contains("http://") || html.components(separatedBy: "http://").dropFirst().allSatisfy { $0.hasPrefix("www.w3.org/") },
+                "nothing to fetch: only XML namespaces")
+
+        let (dom, log) = try browser(["--virtual-time-budget=2000", "--dump-dom", page.absoluteString])
+        #expect(dom.contains("data-sortable=\"ready\""), "the page's own script ran, so scripts were enabled")
+        #expect(!dom.contains("<img") && !dom.contains("<script>alert"), "no injected element in the live DOM")
+        for name in fixture.names { #expect(dom.contains(HTMLText(name)), "\(name) shown as text") }
+        #expect(dom.components(separatedBy: "<svg").count - 1 >= 10, "charts are inline SVG")
+        let console = log.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Content Security Policy") || $0.contains("Uncaught") }
+        #expect(console.isEmpty, "console: \(console)")
+
+        let shot = dir.appendingPathComponent("shot.png")
+        _ = try browser(["--window-size=1200,1800", "--screenshot=\(shot.path)", page.absoluteString])
+        let image = try CairoSurface.readPNG(shot.path)
+        #expect(image.width == 1200 && image.height == 1800)
+        var colours = Set<UInt32>(), dark = 0
+        for y in stride(from: 0, to: 1800, by: 6) {
+            for x in stride(from: 0, to: 1200, by: 6) {
+                let p = image.pixel(x: x, y: y)
+                colours.insert(UInt32(p.r) << 16 | UInt32(p.g) << 8 | UInt32(p.b))
+                if Int(p.r) + Int(p.g) + Int(p.b) < 300 { dark += 1 }
+            }
+        }
+        #expect(colours.count > 50, "not blank: \(colours.count) colours")
+        #expect(dark > 200, "text and chart ink present: \(dark) dark samples")
+    }
+
+    /// What the browser's serialiser writes for `text` in element content.
+    func HTMLText(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
