@@ -109,7 +109,7 @@ extension StudyFile {
         }
 
         /// A list of strings (a single string is a list of one).
-        func strings(_ t: TOMLTable?, _ table: String, _ key: String, default value: [String]?) throws(StudyFileError) -> [String] {
+        func strings(_ t: TOMLTable?, _ table: String, _ key: String, default value: [String]?, allowEmpty: Bool = false) throws(StudyFileError) -> [String] {
             guard let raw = t?[key] else {
                 guard let value else { throw StudyFileError("missing key `\(key)` in [\(table)] of \(file)") }
                 return value
@@ -121,7 +121,7 @@ extension StudyFile {
                 guard let s = item.string else { throw fail(table, key, "`\(key)` must be a list of strings, found \(item.debugDescription)") }
                 out.append(s)
             }
-            guard !out.isEmpty else { throw fail(table, key, "`\(key)` is empty: the grid needs at least one value") }
+            guard !out.isEmpty || allowEmpty else { throw fail(table, key, "`\(key)` is empty: the grid needs at least one value") }
             return out
         }
 
@@ -216,7 +216,7 @@ extension StudyFile {
             if let r { try checkKeys(r, "recommend") }
             let rep = try table("report")
             if let rep { try checkKeys(rep, "report") }
-            let formats = try strings(rep, "report", "formats", default: ["html", "pdf"])
+            let formats = try strings(rep, "report", "formats", default: ["html", "pdf"], allowEmpty: true)
             for f in formats where !["html", "pdf", "png"].contains(f) {
                 throw fail("report", "formats", "`formats` lists \"\(f)\": choose from html, pdf, png")
             }

@@ -43,8 +43,10 @@ extension StudyCtl {
 
         @OptionGroup var threads: ThreadsOption
 
-        @Option(help: "Cells trained at once, the threads split between them (results are identical either way).")
-        var jobs: Int = 1
+        @Option(help: ArgumentHelp(
+            "Cells trained at once, the threads split between them (default: 2 when there are 2 threads or more, else 1). Results are identical either way.",
+            discussion: "Measured on a 2-core machine: two cells at once on one thread each finish a grid ~16 % sooner than one cell on two threads."))
+        var jobs: Int?
 
         @Flag(help: "Delete the output folder's previous results first (also when the study file changed).")
         var fresh = false
@@ -72,11 +74,12 @@ extension StudyCtl {
         }
 
         func validate() throws {
-            guard jobs >= 1, jobs <= 64 else { throw ValidationError("--jobs must be from 1 to 64, got \(jobs)") }
+            if let jobs, jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be from 1 to 64, got \(jobs)") }
         }
 
         func run() throws {
             threads.apply()
+            let jobs = self.jobs ?? (threads.threads >= 2 ? 2 : 1)
             let study: StudyFile
             do { study = try StudyFile.load(studyFile) } catch { throw CLIError.badInput("error: \(error)") }
             let text = (try? String(contentsOfFile: studyFile, encoding: .utf8)) ?? ""
