@@ -114,7 +114,10 @@ extension ChartLayout {
         x = max(plot.minX + 1, min(x, plot.maxX - s.width - 1))
         let y = max(plot.minY + 1, min(c.y - s.height / 2, plot.maxY - s.height - 1))
         let box = Rect(x: x, y: y, width: s.width, height: s.height)
-        return [.text(.annotation, TextItem(text: text, style: style, box: box, wrapWidth: plot.width * 0.6))]
+        // A light backing keeps the label readable where it crosses lines (the Pareto front, grid).
+        let backing = Rect(x: x - 1.5, y: y - 0.5, width: s.width + 3, height: s.height + 1)
+        return [.shape(.annotation, .rect(backing), fill: Color(r: 1, g: 1, b: 1, a: 0.85)),
+                .text(.annotation, TextItem(text: text, style: style, box: box, wrapWidth: plot.width * 0.6))]
     }
 
     /// The stretches of `points` without a non-finite value.

@@ -57,12 +57,15 @@ public struct Strings: Sendable {
         language == "zh" ? "尚有 \(n) 个单元未完成，完成前不作推荐。" : "\(n) cell(s) not finished; no recommendation until they are."
     }
 
+    /// The unit after a cost value in the English sentence ("1.98 M parameters").
+    static let unit = ["parameters (M)": "M parameters", "GFLOPs": "GFLOPs", "latency (ms)": "ms of batch-1 latency"]
+
     /// "Use X: …" — the recommendation in one sentence.
     public func recommend(cell: String, metric: String, value: String, cost: String, costValue: String, ratio: String,
                           per: String) -> String {
         language == "zh"
             ? "推荐使用 \(cell)：\(metric) 为 \(value)，\(cost) 为 \(costValue)，\(per) \(metric) 为 \(ratio)。"
-            : "Use \(cell): \(metric) \(value) with \(cost) \(costValue) — \(ratio) \(metric) \(per)."
+            : "Use \(cell): \(metric) \(value) at \(costValue) \(Self.unit[cost] ?? cost) — \(ratio) \(metric) \(per)."
     }
 
     /// The rule in words, from the recommendation's metric, cost and tolerance.
@@ -96,7 +99,7 @@ public struct Strings: Sendable {
         sortHint: "Click a column head to sort.", intervalNote: "± : 95 % t-interval over seeds.",
         machine: "machine", code: "code", dataset: "dataset", started: "started", finishedAt: "finished",
         curvesMissing: "no finished run yet: curves appear when one finishes",
-        perCost: ["params": "per M params", "gflops": "per GFLOP", "latency": "per ms"],
+        perCost: ["params": "per million parameters", "gflops": "per GFLOP", "latency": "per ms"],
         metricName: ["map50_95": "mAP@0.5:0.95", "map50": "mAP@0.5", "f1": "F1"],
         costName: ["params": "parameters (M)", "gflops": "GFLOPs", "latency": "latency (ms)"]
     )

@@ -64,12 +64,12 @@ enum RecommendationTable {
         func pm(_ s: SeedStatistic) -> String {
             s.ci95.map { String(format: "%.3f±%.3f", s.mean, $0) } ?? String(format: "%.3f", s.mean)
         }
-        var lines = ["rank  cell                                   params   GFLOPs  latency       mAP50    mAP50-95  per M params  pareto"]
+        var lines = ["rank  cell                                   params   GFLOPs  latency       mAP50    mAP50-95  \(r.metric)/\(r.cost)  pareto"]
         for c in r.cells {
             let name = c.name.count > 38 ? String(c.name.prefix(37)) + "…" : c.name
             lines.append(String(format: "%4d  %@%@ %6.2fM %8.3f %6.1fms %11@ %11@ %13.3f  %@", c.rank, name,
                                 String(repeating: " ", count: max(0, 38 - name.count)), Double(c.parameters) / 1e6, c.gflops,
-                                c.latencyMs, pm(c.map50), pm(c.map50to95), c.map50to95.mean / (Double(c.parameters) / 1e6),
+                                c.latencyMs, pm(c.map50), pm(c.map50to95), c.accuracyPerCost,
                                 c.onParetoFront ? "yes" : ""))
         }
         for m in r.missing { lines.append("   -  \(m): not finished") }
