@@ -147,6 +147,7 @@ public final class StudyRunner {
         try run.prepare()
         let lock = try FolderLock(folder: options.output)
         defer { lock.release() }
+        run.removeStaleTemporaries()
         setState(cell, "running", wall: nil)
         var checkpoint: Checkpoint?
         switch try run.state(identity: options.identity(datasetFingerprint: data.fingerprint), description: options.description) {

@@ -34,6 +34,16 @@ public final class RunFolder: TrainingListener {
         }
     }
 
+    /// Deletes temporary files a killed process left half-written (`*.tmp-<pid>`). Call it while
+    /// holding the folder's lock: no other process writes here then.
+    public func removeStaleTemporaries() {
+        for folder in [path, path + "/weights", path + "/checkpoint"] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.contains(".tmp-") {
+                try? FileManager.default.removeItem(atPath: folder + "/" + name)
+            }
+        }
+    }
+
     /// Rewrites results.csv from a checkpoint's rows (a resumed run drops rows of an unfinished epoch).
     public func restoreResults(_ rows: [EpochResult]) throws(ResultFileError) {
         try ResultFiles.writeAtomically(Data(ResultsCSV.text(rows).utf8), to: path + "/results.csv")

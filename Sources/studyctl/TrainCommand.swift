@@ -18,6 +18,7 @@ struct TrainCommand {
         try wrap { () throws(ResultFileError) in try folder.prepare() }
         let lock: FolderLock
         do { lock = try FolderLock(folder: options.output) } catch { throw CLIError.badInput("error: \(error)") }
+        folder.removeStaleTemporaries()
         defer { lock.release() }
         let progress = TrainProgress(logPath: options.output + "/train.log")
         for (name, split) in [("train", train), ("val", val)] {
