@@ -31,8 +31,8 @@ test: deps
 demo: build
 	$(BIN) doctor
 	$(BIN) run studies/quickstart.toml
-	@echo "Results: output/quickstart/recommendation.json (ranking and rule) and output/quickstart/runs/*/ (curves, weights)."
-	@echo "The HTML and PDF report is not built yet. Reproduce from scratch: $(BIN) run studies/quickstart.toml --fresh"
+	@echo "The report: output/quickstart/report.pdf (and report.html); the recommendation: output/quickstart/recommendation.json"
+	@echo "Start over: $(BIN) run studies/quickstart.toml --fresh"
 
 clean:
 	rm -rf .build
