@@ -81,7 +81,7 @@ public final class Trainer {
                              options.optimizer.rawValue, hyp["lr0"], groups[2].params.count, groups[1].params.count,
                              weightDecay, groups[0].params.count)))
 
-        let loss = YOLOv5Loss(hyp: scaledLossHyp(), anchors: gridAnchors(model), classes: spec.classes)
+        let loss = YOLOv5Loss(hyp: scaledLossHyp(), anchors: model.detect.gridAnchors, classes: spec.classes)
         let evalModel = Detector(spec: spec, seed: options.seed)
         let evalState = Dictionary(uniqueKeysWithValues: evalModel.stateDict().map { ($0.name, $0.tensor) })
         for (name, tensor) in ema.states { evalState[name]!.data.update(from: tensor.data, count: tensor.count) }
@@ -202,11 +202,6 @@ public final class Trainer {
                        anchorT: hyp["anchor_t"], labelSmoothing: hyp["label_smoothing"])
     }
 
-    /// The Detect anchors per level in grid units.
-    func gridAnchors(_ model: Detector) -> [[Float]] {
-        (0..<3).map { level in Array(UnsafeBufferPointer(start: model.detect.anchors.data + level * 6, count: 6)) }
-    }
-
     /// Sets the Detect anchors from pixels (per level [w, h] × 3).
     func setAnchors(_ model: Detector, pixels: [[Float]]) {
         for (level, values) in pixels.enumerated() {
@@ -244,7 +239,7 @@ public final class Trainer {
             imagesPerSecond: trainSeconds > 0 ? Double(trainImages) / trainSeconds : 0,
             validationSeconds: validationSeconds / Double(max(rows.count, 1)), wallSeconds: wall,
             datasetFingerprint: datasetFingerprint,
-            anchors: gridAnchors(model).enumerated().map { l, a in a.map { Double($0) * Double(Detect.strides[l]) } },
+            anchors: model.detect.gridAnchors.enumerated().map { l, a in a.map { Double($0) * Double(Detect.strides[l]) } },
             hyp: hypValues, optimizer: options.optimizer.rawValue, cosLR: options.cosLR, version: CodeVersion.string)
     }
 }

@@ -20,6 +20,13 @@ public final class Detect: Module {
     public let anchorsPerScale = 3
 
     public var bufferKeys: Set<String> { ["anchors"] }
+
+    /// The anchors per level as [w, h] × 3 in grid units, the form YOLOv5's loss takes them in.
+    public var gridAnchors: [[Float]] {
+        (0..<Self.strides.count).map { level in
+            Array(UnsafeBufferPointer(start: anchors.data + level * 2 * anchorsPerScale, count: 2 * anchorsPerScale))
+        }
+    }
     /// Outputs per anchor: x, y, w, h, objectness and one score per class.
     public var outputsPerAnchor: Int { 5 + classes }
 

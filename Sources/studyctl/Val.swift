@@ -69,7 +69,7 @@ extension StudyCtl {
             let loss = YOLOv5Loss(
                 hyp: .scaled(box: hyp["box"], obj: hyp["obj"], cls: hyp["cls"], levels: 3, classes: classes, imageSize: imgsz,
                              clsPositiveWeight: 1, objPositiveWeight: 1, anchorT: hyp["anchor_t"], labelSmoothing: 0),
-                anchors: (0..<3).map { Array(UnsafeBufferPointer(start: model.detect.anchors.data + $0 * 6, count: 6)) },
+                anchors: model.detect.gridAnchors,
                 classes: classes)
             let out = Validator(store: store, batchSize: batch).run(model, loss: loss)
             print(EvalTable.yolov5(out.metrics, names: yaml.names, verbose: verbose))
