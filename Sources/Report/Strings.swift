@@ -65,7 +65,7 @@ public struct Strings: Sendable {
                           per: String) -> String {
         language == "zh"
             ? "推荐使用 \(cell)：\(metric) 为 \(value)，\(cost) 为 \(costValue)，\(per) \(metric) 为 \(ratio)。"
-            : "Use \(cell): \(metric) \(value) at \(costValue) \(Self.unit[cost] ?? cost) — \(ratio) \(metric) \(per)."
+            : "Use \(cell): \(metric) \(value) at \(costValue) \(Self.unit[cost] ?? cost) — \(ratio) \(metric) \(per == "per M params" ? "per million parameters" : per)."
     }
 
     /// The rule in words, from the recommendation's metric, cost and tolerance.
@@ -99,7 +99,7 @@ public struct Strings: Sendable {
         sortHint: "Click a column head to sort.", intervalNote: "± : 95 % t-interval over seeds.",
         machine: "machine", code: "code", dataset: "dataset", started: "started", finishedAt: "finished",
         curvesMissing: "no finished run yet: curves appear when one finishes",
-        perCost: ["params": "per million parameters", "gflops": "per GFLOP", "latency": "per ms"],
+        perCost: ["params": "per M params", "gflops": "per GFLOP", "latency": "per ms"],
         metricName: ["map50_95": "mAP@0.5:0.95", "map50": "mAP@0.5", "f1": "F1"],
         costName: ["params": "parameters (M)", "gflops": "GFLOPs", "latency": "latency (ms)"]
     )
