@@ -5,13 +5,19 @@
 # validation s/epoch and peak RSS side by side. Dev only.
 #
 #   bash bench/compare_training.sh DATA.yaml EPOCHS OUT SEED [SEED ...]
+#   env: TORCH_FROM=DIR reuses the PyTorch runs of an earlier OUT (DIR/torch/s<SEED>) instead of training them again
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 data="$(realpath "${1:?usage: compare_training.sh DATA.yaml EPOCHS OUT SEED...}")"; epochs="$2"; out="$3"; shift 3
 studyctl="$here/../.build/release/studyctl"
 mkdir -p "$out"
 for seed in "$@"; do
-    NOPLOTS=1 bash "$here/yolov5_train.sh" "$data" "$epochs" "$seed" "$out/torch" "s$seed" > "$out/torch-s$seed.log" 2>&1
+    if [[ -n "${TORCH_FROM:-}" ]]; then
+        mkdir -p "$out/torch"
+        ln -sfn "$(realpath "$TORCH_FROM/torch/s$seed")" "$out/torch/s$seed"
+    else
+        NOPLOTS=1 bash "$here/yolov5_train.sh" "$data" "$epochs" "$seed" "$out/torch" "s$seed" > "$out/torch-s$seed.log" 2>&1
+    fi
     rm -rf "$out/studyctl/s$seed"
     /usr/bin/time -v "$studyctl" train --data "$data" --backbone cspdarknet --neck pan-sppf --epochs "$epochs" \
         --batch 16 --imgsz 160 --seed "$seed" --output "$out/studyctl/s$seed" > "$out/studyctl-s$seed.log" 2> "$out/studyctl-s$seed.time"

@@ -91,8 +91,6 @@ public final class Trainer {
         var epoch = startEpoch
         while epoch < options.epochs {
             _ = model.train()
-            let factor = schedule.factor(epoch)
-            for group in optimizer.groups { group.lr = hyp["lr0"] * factor }
             emit(.epochStarted(epoch: epoch, epochs: options.epochs, batches: nb))
             let loader = TrainLoader(store: trainStore, settings: hyp.augment, size: options.imageSize, batchSize: options.batch,
                                      seed: options.seed, epoch: epoch, workers: options.workers)
@@ -104,13 +102,14 @@ public final class Trainer {
             for i in 0..<nb {
                 guard let batch = loader.nextBatch() else { break }
                 let ni = i + nb * epoch
+                for (j, group) in optimizer.groups.enumerated() {
+                    group.lr = schedule.learningRate(group: j, iteration: ni, epoch: epoch, batchesPerEpoch: nb, warmupIterations: warmupIterations,
+                                                     lr0: hyp["lr0"], warmupBiasLR: hyp["warmup_bias_lr"])
+                }
                 if ni <= warmupIterations {
                     let x = Double(ni), x1 = Double(warmupIterations)
                     accumulate = max(1, Int(interp(x, x1, 1, Double(nbs) / Double(options.batch)).rounded(.toNearestOrEven)))
-                    for (j, group) in optimizer.groups.enumerated() {
-                        group.lr = interp(x, x1, j == 0 ? hyp["warmup_bias_lr"] : 0, hyp["lr0"] * factor)
-                        group.momentum = interp(x, x1, hyp["warmup_momentum"], hyp["momentum"])
-                    }
+                    for group in optimizer.groups { group.momentum = interp(x, x1, hyp["warmup_momentum"], hyp["momentum"]) }
                 }
                 let predictions = model(batch.images)
                 let value = loss(predictions, batch.targets)
