@@ -29,10 +29,11 @@ import yaml, yolov5
 
 torch.set_num_threads(2)
 D = Path(sys.argv[1])
+epoch = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 # the recipe of the dumped run: 872 images (55 batches), 30 epochs
 hyp = yaml.safe_load((Path(yolov5.__file__).parent / "data/hyps/hyp.scratch-low.yaml").read_text())
 nc, imgsz, bs, nb, epochs = 1, 160, 16, 55, 30
-model = xv.from_studyctl(str(D / "init.safetensors"), nc, hyp)
+model = xv.from_studyctl(str(D / "start.safetensors"), nc, hyp)
 import os
 if os.environ.get("PERTURB"):
     g = torch.Generator().manual_seed(1)
@@ -51,13 +52,25 @@ lf = lambda x: (1 - x / epochs) * (1.0 - hyp["lrf"]) + hyp["lrf"]
 scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=lf)
 ema = ModelEMA(model)
 scheduler.last_epoch = -1
+for _ in range(epoch):  # the scheduler.step() of every finished epoch
+    scheduler.step()
 nw = max(round(hyp["warmup_epochs"] * nb), 100)
 last_opt_step = -1
+if epoch > 0:  # the optimiser and EMA state studyctl had when the epoch started
+    for x in optimizer.param_groups:
+        x["momentum"] = np.interp(min(nb * epoch, nw), [0, nw], [hyp["warmup_momentum"], hyp["momentum"]])
+    names = open(D / "names.txt").read().split("\n")
+    momentum = load_file(str(D / "momentum.safetensors"))
+    params = dict(model.named_parameters())
+    for k, name in enumerate(names):
+        p = params[xv.yolov5_name(name)]
+        optimizer.state[p]["momentum_buffer"] = torch.from_numpy(momentum[f"state.{k}.momentum_buffer"].copy())
+    ema.ema.load_state_dict(xv.from_studyctl(str(D / "start_ema.safetensors"), nc, hyp).state_dict())
+    ema.updates, last_opt_step, accumulate = map(int, open(D / "counters.txt").read().split())
 compute_loss = ComputeLoss(model)
 model.train()
 log = [l.split() for l in open(D / "log.txt")]
 optimizer.zero_grad()
-epoch = 0
 for i in range(nb):
     ni = i + nb * epoch
     raw = np.fromfile(D / f"batch{i}.f32", dtype=np.float32)
