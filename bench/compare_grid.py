@@ -6,6 +6,8 @@ PyTorch YOLOv5 v7.0 doing the same cells one after another, both measured now on
     python3 bench/compare_grid.py [--out /work/runs/grid] [--train 2000] [--val 400] [--epochs 2]
         [--iterations 20] [--cells NAME ...] [--estimate-only]
     env: STUDYCTL (default <repo>/.build/release/studyctl), PYTHON (default $HOME/.venvs/anchor/bin/python)
+    smoke test (~1-3 min): --out /tmp/g --train 32 --val 16 --epochs 1 --iterations 4 \
+        --cells cspdarknet__pan-sppf shufflenetv1__pan-aspp
 
 Steps (files under --out):
   a. data/       `studyctl dataset synth --train 2000 --val 400 --imgsz 160 --seed 0`, unless data/data.yaml
@@ -13,10 +15,14 @@ Steps (files under --out):
                  quickstart's 320/80; a 10 % split, 200, makes validation about half as costly for both).
   b. torch/yolov5n/  PyTorch YOLOv5's real train.py on it, yolov5n, --epochs, seed 0 (bench/yolov5_train.sh,
                  NOPLOTS=1: no plots, which only makes PyTorch faster; --plots keeps them).
-  c. torch_cells.json  bench/torch_cells.py for every cell: parameter check, train.py's per-batch step.
+  c. torch_cells.json  bench/torch_cells.py for every cell: parameter check, train.py's per-batch step
+                 (--boxes = the set's mean labels per training image: plausible targets; the loss's
+                 cost hardly depends on their number, and it is the same head in every cell).
   d. studyctl/<cell>/  `studyctl train --data data/data.yaml --backbone B --neck N --epochs E --batch 16
                  --imgsz 160 --seed 0` for every cell, its process wall time measured here.
   e. report.md, estimate.json: the grid estimate below. --estimate-only redoes e from the files of a-d.
+  steps.json: each step's wall time and the share of the vCPUs other processes used meanwhile (/proc/stat
+  minus this run's children); the report warns above 5 %: measure on a quiet machine.
 
 The estimate (also printed with the result):
   - An epoch is its training loop (data loading and augmentation included) + its validation. The
@@ -33,8 +39,8 @@ The estimate (also printed with the result):
       val s/epoch = yolov5n's + val batches x (cell's eval forward - yolov5n's eval forward) (torch_cells
         eval_fwd_s, batch 32 at 192 px): only the forward depends on the backbone; loading, NMS, metrics and
         the val loss are taken to cost what they cost yolov5n;
-      also shown: train s/epoch = yolov5n's + batches x (cell's s/batch - yolov5n's), yolov5n's overhead
-        added as seconds per batch (loading in 2 workers on the same 2 cores, Python bookkeeping do not grow
+      also shown: train s/epoch = batches x cell's s/batch + (yolov5n's train.py s/epoch - batches x its
+        s/batch), yolov5n's overhead added as seconds (loading in 2 workers on the same 2 cores, Python bookkeeping do not grow
         with the model, so the factor R overstates PyTorch's time for heavier cells; this variant does not);
       overhead = yolov5n's + one more val-batches x that forward difference (the closing best.pt validation).
   - The measured epochs are warm-up epochs for both tools (train.py's accumulate ramps 1 -> 4 over
@@ -70,18 +76,18 @@ def cpu_busy_s():
     return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
-def sh(cmd, log=None, env=None):
+def sh(cmd, log=None, env=None, label=None, check=True):
     """Runs cmd (output to log if given), returns its wall time in seconds."""
     cmd = list(map(str, cmd))
     print("+ " + " ".join(cmd), file=sys.stderr, flush=True)
     t0, busy0, ru0 = time.perf_counter(), cpu_busy_s(), resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log or os.devnull, "w") as f:
-        subprocess.run(cmd, check=True, stdout=f if log else None, stderr=subprocess.STDOUT if log else None,
+        subprocess.run(cmd, check=check, stdout=f if log else None, stderr=subprocess.STDOUT if log else None,
                        env={**os.environ, **(env or {})})
     wall, ru1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
     ours = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
     foreign = max(0.0, cpu_busy_s() - busy0 - ours) / (wall * os.cpu_count())
-    STEPS.append({"cmd": " ".join(Path(c).name for c in cmd[:4]), "wall_s": wall, "foreign_cpu": foreign})
+    STEPS.append({"step": label or " ".join(Path(c).name for c in cmd[:2]), "wall_s": wall, "foreign_cpu": foreign})
     return wall
 
 
@@ -142,7 +148,7 @@ def estimate(out, cells, grid_epochs, seeds, batch):
         else:
             dfwd = nvb * (c["eval_fwd_s"] - fwd_y)
             t_train, t_val, t_over, how = nb * c["s_per_batch"] * ratio_r, y_val + dfwd, y_over + dfwd, "est."
-            t_train_add = y_train + nb * (c["s_per_batch"] - step_y)  # yolov5n's overhead per batch, in seconds
+            t_train_add = nb * c["s_per_batch"] + max(0.0, y_train - nb * step_y)  # yolov5n's overhead, in seconds
         s_grid = seeds * (s_over + grid_epochs * (s_train + s_val))
         t_grid = seeds * (t_over + grid_epochs * (t_train + t_val))
         tot["studyctl"] += s_grid
@@ -200,7 +206,7 @@ def report(e):
           "PARAMETER MISMATCHES: " + "; ".join(e["param_mismatches"])]
     if e["steps"]:
         worst = max(e["steps"], key=lambda st: st["foreign_cpu"])
-        L.append(f"Other processes used at most {100 * worst['foreign_cpu']:.0f} % of the vCPUs during a step ({worst['cmd']})"
+        L.append(f"Other processes used at most {100 * worst['foreign_cpu']:.0f} % of the vCPUs during a step ({worst['step']})"
                  + (": 2-thread timings, PyTorch's most, suffer; measure again on a quiet machine."
                     if worst["foreign_cpu"] > 0.05 else "."))
     return "\n".join(L)
@@ -230,12 +236,14 @@ def main():
         out.mkdir(parents=True, exist_ok=True)
         if not (data / "data.yaml").exists():  # a
             sh([studyctl, "dataset", "synth", "--out", data, "--train", a.train, "--val", a.val, "--imgsz", imgsz, "--seed", 0])
+        env = {"IMG": str(imgsz), "BATCH": str(batch), "NOPLOTS": "0" if a.plots else "1"}
         sh(["bash", HERE / "yolov5_train.sh", yolov5_yaml(data), a.epochs, 0, out / "torch", "yolov5n"],  # b
-           log=out / "torch-yolov5n.log", env={"IMG": str(imgsz), "BATCH": str(batch), "NOPLOTS": "0" if a.plots else "1"})
+           log=out / "torch-yolov5n.log", env=env, label="train.py yolov5n")
         boxes = max(1, round(mean_labels(data / "labels" / "train")))
         sh([python, HERE / "torch_cells.py", "--cells", *cells, "--nc", len(class_names(data)), "--imgsz", imgsz,  # c
             "--batch", batch, "--iterations", a.iterations, "--boxes", boxes, "--studyctl", studyctl,
-            "--out", out / "torch_cells.json"], log=out / "torch_cells.log")
+            "--out", out / "torch_cells.json"], log=out / "torch_cells.log", label="torch_cells.py",
+           check=False)  # exits 1 on a parameter mismatch, which the report names
         (out / "studyctl").mkdir(exist_ok=True)
         for name in cells:  # d
             backbone, neck = name.split("__")
@@ -243,7 +251,7 @@ def main():
             subprocess.run(["rm", "-rf", str(run)], check=True)  # the same command on a finished run would resume
             wall = sh([studyctl, "train", "--data", data / "data.yaml", "--backbone", backbone, "--neck", neck,
                        "--epochs", a.epochs, "--batch", batch, "--imgsz", imgsz, "--seed", 0, "--output", run],
-                      log=out / "studyctl" / f"{name}.log")
+                      log=out / "studyctl" / f"{name}.log", label=f"studyctl train {name}")
             (run / "wall.json").write_text(json.dumps({"wall_s": wall}))
         print(f"[compare_grid] measured in {time.perf_counter() - t_all:.0f} s", file=sys.stderr)
         (out / "steps.json").write_text(json.dumps(STEPS, indent=1))
