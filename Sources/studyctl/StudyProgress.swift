@@ -64,13 +64,18 @@ enum RecommendationTable {
         func pm(_ s: SeedStatistic) -> String {
             s.ci95.map { String(format: "%.3f±%.3f", s.mean, $0) } ?? String(format: "%.3f", s.mean)
         }
-        var lines = ["rank  cell                                   params   GFLOPs  latency       mAP50    mAP50-95  \(r.metric)/\(r.cost)  pareto"]
+        // String(format:) does not pad %@ on Linux: every column is padded here, header and rows alike.
+        func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        func left(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        let ratio = "\(r.metric)/\(r.cost)", ratioWidth = max(13, ratio.count)
+        var lines = ["rank  " + left("cell", 38) + right("params", 8) + right("GFLOPs", 9) + right("latency", 9) + right("mAP50", 13)
+            + right("mAP50-95", 13) + right(ratio, ratioWidth + 2) + "  pareto"]
         for c in r.cells {
             let name = c.name.count > 38 ? String(c.name.prefix(37)) + "…" : c.name
-            lines.append(String(format: "%4d  %@%@ %6.2fM %8.3f %6.1fms %11@ %11@ %13.3f  %@", c.rank, name,
-                                String(repeating: " ", count: max(0, 38 - name.count)), Double(c.parameters) / 1e6, c.gflops,
-                                c.latencyMs, pm(c.map50), pm(c.map50to95), c.accuracyPerCost,
-                                c.onParetoFront ? "yes" : ""))
+            lines.append(right("\(c.rank)", 4) + "  " + left(name, 38) + right(String(format: "%.2fM", Double(c.parameters) / 1e6), 8)
+                + right(String(format: "%.3f", c.gflops), 9) + right(String(format: "%.1fms", c.latencyMs), 9)
+                + right(pm(c.map50), 13) + right(pm(c.map50to95), 13) + right(String(format: "%.3f", c.accuracyPerCost), ratioWidth + 2)
+                + (c.onParetoFront ? "  yes" : ""))
         }
         for m in r.missing { lines.append("   -  \(m): not finished") }
         lines.append("")
