@@ -41,8 +41,8 @@ struct HTMLReport {
         h += "<section id=\"recommendation\"><h2>\(esc(s.recommendation))</h2>\n"
         h += "<p class=\"rec\" dir=\"auto\">\(esc(rows.recommendationSentence()))</p>\n"
         if let rule = rows.ruleSentence() { h += "<p><b>\(esc(s.rule)):</b> \(esc(rule))</p>\n" }
+        if let noise = rows.noiseSentence() { h += "<p><b>\(esc(s.seedNoise)):</b> <span dir=\"auto\">\(esc(noise))</span></p>\n" }
         if let rec = study.recommendation {
-            h += "<p><b>\(esc(s.seedNoise)):</b> <span dir=\"auto\">\(esc(rec.noise))</span></p>\n"
             if !rec.missing.isEmpty {
                 h += "<p class=\"missing\"><b>\(esc(s.unfinished)):</b> \(rec.missing.map { "<code>\(esc($0))</code>" }.joined(separator: ", "))</p>\n"
             }

@@ -41,8 +41,8 @@ struct PDFReport {
         flow.heading(s.recommendation, size: 13, keepWith: 60)
         flow.paragraph(rows.recommendationSentence(), style: TextStyle(size: 11, bold: true), background: Color(hex: 0xEEF3FB))
         if let rule = rows.ruleSentence() { flow.paragraph("\(s.rule): \(rule)", style: TextStyle(size: 8.5)) }
+        if let noise = rows.noiseSentence() { flow.paragraph("\(s.seedNoise): \(noise)", style: TextStyle(size: 8.5)) }
         if let rec = study.recommendation {
-            flow.paragraph("\(s.seedNoise): \(rec.noise)", style: TextStyle(size: 8.5))
             if !rec.missing.isEmpty {
                 flow.paragraph("\(s.unfinished): \(rec.missing.joined(separator: ", "))", style: TextStyle(size: 8.5, color: Color(hex: 0x8A4B00)))
             }

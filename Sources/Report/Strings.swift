@@ -39,6 +39,10 @@ public struct Strings: Sendable {
     public var curvesMissing: String
     /// "per M params", "per GFLOP", "per ms".
     public var perCost: [String: String]
+    /// The same in a sentence: "per million parameters", "per GFLOP", "per ms".
+    public var perCostInWords: [String: String]
+    /// The unit after a cost value in a sentence ("1.98 M parameters"), for params, gflops, latency.
+    public var costUnit: [String: String]
     /// The accuracy metric's name for map50_95, map50, f1.
     public var metricName: [String: String]
     /// The cost's name for params, gflops, latency.
@@ -57,15 +61,30 @@ public struct Strings: Sendable {
         language == "zh" ? "尚有 \(n) 个单元未完成，完成前不作推荐。" : "\(n) cell(s) not finished; no recommendation until they are."
     }
 
-    /// The unit after a cost value in the English sentence ("1.98 M parameters").
-    static let unit = ["parameters (M)": "M parameters", "GFLOPs": "GFLOPs", "latency (ms)": "ms of batch-1 latency"]
+    /// "Use X: …" — the recommendation in one sentence; `cost` is params, gflops or latency.
+    public func recommend(cell: String, metric: String, value: String, cost: String, costValue: String, ratio: String) -> String {
+        let per = perCostInWords[cost] ?? cost, unit = costUnit[cost] ?? cost
+        return language == "zh"
+            ? "推荐使用 \(cell)：\(metric) 为 \(value)，成本为 \(costValue) \(unit)，\(per)的 \(metric) 为 \(ratio)。"
+            : "Use \(cell): \(metric) \(value) at \(costValue) \(unit) — \(ratio) \(metric) \(per)."
+    }
 
-    /// "Use X: …" — the recommendation in one sentence.
-    public func recommend(cell: String, metric: String, value: String, cost: String, costValue: String, ratio: String,
-                          per: String) -> String {
-        language == "zh"
-            ? "推荐使用 \(cell)：\(metric) 为 \(value)，\(cost) 为 \(costValue)，\(per) \(metric) 为 \(ratio)。"
-            : "Use \(cell): \(metric) \(value) at \(costValue) \(Self.unit[cost] ?? cost) — \(ratio) \(metric) \(per == "per M params" ? "per million parameters" : per)."
+    /// Which leaders are within seed noise of the recommended cell; `comparisons` nil means one seed per cell.
+    public func noise(chosen: String, comparisons: [(cell: String, p: Double)]?) -> String {
+        let zh = language == "zh"
+        guard let comparisons else {
+            return zh ? "每个单元只有一个种子：种子噪声未知（将 repeats 设为 ≥ 2 即可测量）。"
+                : "One seed per cell: seed noise unknown (set repeats ≥ 2 to measure it)."
+        }
+        guard !comparisons.isEmpty else { return zh ? "\(chosen) 是容差范围内唯一的单元。" : "\(chosen) is the only cell within the tolerance." }
+        return comparisons.map { c in
+            switch (zh, c.p >= 0.05) {
+            case (true, true): String(format: "%@ 与 %@ 的差异在种子噪声之内（Welch t 检验 p = %.2f ≥ 0.05）。", chosen, c.cell, c.p)
+            case (true, false): String(format: "%@ 与 %@ 的差异超出种子噪声（Welch t 检验 p = %.3f < 0.05）。", chosen, c.cell, c.p)
+            case (false, true): String(format: "%@ and %@ are within seed noise of each other (Welch's t-test p = %.2f ≥ 0.05).", chosen, c.cell, c.p)
+            case (false, false): String(format: "%@ and %@ differ beyond seed noise (Welch's t-test p = %.3f < 0.05).", chosen, c.cell, c.p)
+            }
+        }.joined(separator: zh ? "" : " ")
     }
 
     /// The rule in words, from the recommendation's metric, cost and tolerance.
@@ -78,7 +97,7 @@ public struct Strings: Sendable {
     public static let en = Strings(
         language: "en", report: "Backbone study report", contents: "Contents", recommendation: "Recommendation",
         noRecommendation: "No recommendation yet.", noRecommendationFile: "recommendation.json has not been written yet.",
-        rule: "Rule", seedNoise: "Seed noise (as the study runner wrote it)",
+        rule: "Rule", seedNoise: "Seed noise",
         comparisonTable: "Comparison table", comparisonCharts: "Comparison charts", networks: "Per network", cells: "Per cell",
         studyFile: "Study file", manifest: "Manifest", reproduce: "Reproduce", page: "Page",
         cell: "cell", seeds: "seeds",
@@ -100,6 +119,8 @@ public struct Strings: Sendable {
         machine: "machine", code: "code", dataset: "dataset", started: "started", finishedAt: "finished",
         curvesMissing: "no finished run yet: curves appear when one finishes",
         perCost: ["params": "per M params", "gflops": "per GFLOP", "latency": "per ms"],
+        perCostInWords: ["params": "per million parameters", "gflops": "per GFLOP", "latency": "per ms"],
+        costUnit: ["params": "M parameters", "gflops": "GFLOPs", "latency": "ms of batch-1 latency"],
         metricName: ["map50_95": "mAP@0.5:0.95", "map50": "mAP@0.5", "f1": "F1"],
         costName: ["params": "parameters (M)", "gflops": "GFLOPs", "latency": "latency (ms)"]
     )
@@ -107,7 +128,7 @@ public struct Strings: Sendable {
     public static let zh = Strings(
         language: "zh", report: "骨干网络对比研究报告", contents: "目录", recommendation: "推荐",
         noRecommendation: "暂无推荐。", noRecommendationFile: "尚未生成 recommendation.json。",
-        rule: "规则", seedNoise: "种子噪声（研究运行器原文）",
+        rule: "规则", seedNoise: "种子噪声",
         comparisonTable: "对比表", comparisonCharts: "对比图", networks: "按网络", cells: "按单元",
         studyFile: "研究文件", manifest: "清单", reproduce: "复现", page: "第",
         cell: "单元", seeds: "种子",
@@ -129,6 +150,8 @@ public struct Strings: Sendable {
         machine: "机器", code: "代码", dataset: "数据集", started: "开始", finishedAt: "结束",
         curvesMissing: "尚无完成的运行：完成后显示曲线",
         perCost: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
+        perCostInWords: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
+        costUnit: ["params": "M 参数", "gflops": "GFLOPs", "latency": "毫秒（批大小 1 的延迟）"],
         metricName: ["map50_95": "mAP@0.5:0.95", "map50": "mAP@0.5", "f1": "F1"],
         costName: ["params": "参数量 (M)", "gflops": "GFLOPs", "latency": "延迟 (ms)"]
     )

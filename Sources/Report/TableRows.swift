@@ -70,9 +70,17 @@ struct TableRows {
         let acc = ComparisonFigures.accuracy(c, rec.metric)
         let value = acc.ci95.map { String(format: "%.3f ± %.3f", acc.mean, $0) } ?? String(format: "%.3f", acc.mean)
         let cost = ComparisonFigures.cost(c, rec.cost)
-        return s.recommend(cell: name, metric: metric, value: value, cost: s.costName[rec.cost] ?? rec.cost,
-                           costValue: String(format: "%.2f", cost), ratio: String(format: "%.3f", c.accuracyPerCost),
-                           per: s.perCost[rec.cost] ?? "")
+        return s.recommend(cell: name, metric: metric, value: value, cost: rec.cost,
+                           costValue: String(format: "%.2f", cost), ratio: String(format: "%.3f", c.accuracyPerCost))
+    }
+
+    /// Which leaders are within seed noise of the recommended cell, in the report's language; nil
+    /// before there is a recommendation.
+    func noiseSentence() -> String? {
+        guard let rec = study.recommendation, let name = rec.recommended else { return nil }
+        let seeds = rec.cells.first { $0.name == name }?.seedsDone ?? 0
+        if rec.comparisons == nil && seeds >= 2 { return rec.noise }  // a file from before the figures were written
+        return strings.noise(chosen: name, comparisons: rec.comparisons?.map { ($0.cell, $0.p) })
     }
 
     /// The rule in the report's language, from the recommendation's fields.

@@ -69,10 +69,23 @@ public struct Recommendation: Sendable, Equatable, Codable {
     /// Which leaders are within seed noise of each other, in words (Welch's t-test at 5 %, or
     /// "one seed: noise unknown").
     public var noise: String
+    /// The same statement as figures, so a report can word it in its own language: the recommended
+    /// cell against each other leader. Nil with one seed per cell, and in files written before it existed.
+    public var comparisons: [SeedComparison]?
+
+    /// The recommended cell's seeds against another cell's, by Welch's t-test.
+    public struct SeedComparison: Sendable, Equatable, Codable {
+        /// The other cell's name.
+        public var cell: String
+        /// Two-sided p-value; at or above 0.05 the two are within seed noise of each other.
+        public var p: Double
+
+        public init(cell: String, p: Double) { (self.cell, self.p) = (cell, p) }
+    }
 
     public init(metric: String, cost: String, tolerance: Double, cells: [Cell], missing: [String], recommended: String?,
-                rule: String, noise: String) {
+                rule: String, noise: String, comparisons: [SeedComparison]? = nil) {
         (self.metric, self.cost, self.tolerance, self.cells, self.missing) = (metric, cost, tolerance, cells, missing)
-        (self.recommended, self.rule, self.noise) = (recommended, rule, noise)
+        (self.recommended, self.rule, self.noise, self.comparisons) = (recommended, rule, noise, comparisons)
     }
 }

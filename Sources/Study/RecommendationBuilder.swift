@@ -49,23 +49,32 @@ public enum RecommendationBuilder {
             format: "Among the cells whose %@ is within %.3g of the best (%.4f, %@), studyctl recommends the one with the highest %@ per %@: %@ (%.4f at %@, %.4g per %@). %d cell%@ competed.",
             name, tolerance, accuracy(leader, metric), leader.name, name, unit, chosen.name, accuracy(chosen, metric),
             costText(chosen, cost), chosen.accuracyPerCost, unit, candidates.count, candidates.count == 1 ? "" : "s")
+        let comparisons = seedComparisons(chosen, leader, candidates, metric)
         return Recommendation(metric: metric.rawValue, cost: cost.rawValue, tolerance: tolerance, cells: cells, missing: [],
-                              recommended: chosen.name, rule: rule, noise: noise(chosen, leader, candidates, metric))
+                              recommended: chosen.name, rule: rule, noise: noiseText(chosen.name, comparisons),
+                              comparisons: comparisons)
     }
 
-    static func noise(_ chosen: Recommendation.Cell, _ leader: Recommendation.Cell, _ candidates: [Recommendation.Cell],
-                      _ metric: StudyFile.Metric) -> String {
-        guard chosen.map50to95.values.count >= 2 else { return "One seed per cell: seed noise unknown (set repeats ≥ 2 to measure it)." }
-        let others = ([leader] + candidates).filter { $0.name != chosen.name }
+    /// The chosen cell against the leader and every other cell within the tolerance, by Welch's
+    /// t-test of their seeds; nil with one seed per cell.
+    static func seedComparisons(_ chosen: Recommendation.Cell, _ leader: Recommendation.Cell, _ candidates: [Recommendation.Cell],
+                                _ metric: StudyFile.Metric) -> [Recommendation.SeedComparison]? {
+        guard chosen.map50to95.values.count >= 2 else { return nil }
         var seen: Set<String> = []
-        var lines: [String] = []
-        for other in others where seen.insert(other.name).inserted {
-            guard let p = SeedStatistics.welchP(values(chosen, metric), values(other, metric)) else { continue }
-            lines.append(p >= 0.05
-                ? String(format: "%@ and %@ are within seed noise of each other (Welch's t-test p = %.2f ≥ 0.05).", chosen.name, other.name, p)
-                : String(format: "%@ and %@ differ beyond seed noise (Welch's t-test p = %.3f < 0.05).", chosen.name, other.name, p))
+        return ([leader] + candidates).filter { $0.name != chosen.name && seen.insert($0.name).inserted }.compactMap { other in
+            SeedStatistics.welchP(values(chosen, metric), values(other, metric)).map { .init(cell: other.name, p: $0) }
         }
-        return lines.isEmpty ? "\(chosen.name) is the only cell within the tolerance." : lines.joined(separator: " ")
+    }
+
+    /// The comparisons in words, as the console and recommendation.json give them.
+    static func noiseText(_ chosen: String, _ comparisons: [Recommendation.SeedComparison]?) -> String {
+        guard let comparisons else { return "One seed per cell: seed noise unknown (set repeats ≥ 2 to measure it)." }
+        guard !comparisons.isEmpty else { return "\(chosen) is the only cell within the tolerance." }
+        return comparisons.map { c in
+            c.p >= 0.05
+                ? String(format: "%@ and %@ are within seed noise of each other (Welch's t-test p = %.2f ≥ 0.05).", chosen, c.cell, c.p)
+                : String(format: "%@ and %@ differ beyond seed noise (Welch's t-test p = %.3f < 0.05).", chosen, c.cell, c.p)
+        }.joined(separator: " ")
     }
 
     static func cell(_ g: Group, metric: StudyFile.Metric, cost: StudyFile.Cost) -> Recommendation.Cell {

@@ -45,6 +45,7 @@ enum FixtureRecommendation {
         return Recommendation(
             metric: "map50_95", cost: "params", tolerance: tolerance, cells: out, missing: missing, recommended: chosen,
             rule: "Among cells within 0.01 mAP@0.5:0.95 of the best, the highest mAP@0.5:0.95 per million parameters.",
-            noise: seeds > 1 ? "Fixture: noise not tested (invented numbers)." : "one seed: noise unknown")
+            noise: seeds > 1 ? "Fixture: noise not tested (invented numbers)." : "one seed: noise unknown",
+            comparisons: seeds > 1 && chosen != nil ? out.filter { $0.withinTolerance && $0.name != chosen }.map { .init(cell: $0.name, p: 0.42) } : nil)
     }
 }

@@ -42,6 +42,8 @@ struct PDFReportTests {
             let rec = try #require(try StudyFolder(path: dir.path).recommendation?.recommended)
             let head = language == "zh" ? "推荐使用 \(rec)" : "Use \(rec):"
             #expect(text.contains(head), "the recommendation sentence")
+            let noise = language == "zh" ? "\(rec) 是容差范围内唯一的单元。" : "\(rec) is the only cell within the tolerance."
+            #expect(text.contains(noise), "the seed-noise statement in the report's language")
         } else {
             #expect(text.contains(s.noRecommendation))
             #expect(text.contains("ghostnet__pan-aspp (\(s.unfinished)"), "the unfinished cell is marked")

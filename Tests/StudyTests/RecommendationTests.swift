@@ -46,6 +46,17 @@ struct RecommendationTests {
         #expect(r.cells.map(\.onParetoFront) == [true, true, false])
         #expect(r.rule.contains("small") && r.rule.contains("within 0.02"))
         #expect(r.noise.contains("within seed noise"))
+        let p = try #require(SeedStatistics.welchP([0.495, 0.505], [0.50, 0.52]))
+        #expect(r.comparisons == [.init(cell: "big", p: p)], "the leader, as figures for the report")
+    }
+
+    @Test func oneSeedGivesNoComparisons() {
+        let r = RecommendationBuilder.build(
+            [Self.group("a", [0.5], params: 1_000_000), Self.group("b", [0.495], params: 500_000)],
+            metric: .map50_95, cost: .params, tolerance: 0.01)
+        #expect(r.recommended == "b")
+        #expect(r.comparisons == nil)
+        #expect(r.noise.hasPrefix("One seed per cell"))
     }
 
     @Test func noRecommendationWhileCellsAreMissing() {
