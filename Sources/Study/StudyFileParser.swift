@@ -21,8 +21,12 @@ extension StudyFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StudyFileError("\(path): cannot read the study file (does it exist?)")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let file = (path as NSString).lastPathComponent
+        return try parse(String(decoding: data, as: UTF8.self), file: (path as NSString).lastPathComponent,
+                         folder: (path as NSString).deletingLastPathComponent)
+    }
+
+    /// Reads study-file `text` as if it were `file` in `folder` (relative paths start there).
+    public static func parse(_ text: String, file: String, folder: String) throws(StudyFileError) -> StudyFile {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -31,7 +35,7 @@ extension StudyFile {
         } catch {
             throw StudyFileError("\(file): not valid TOML: \(error)")
         }
-        var reader = Reader(root: root, locator: KeyLocator(text), file: file, folder: (path as NSString).deletingLastPathComponent)
+        var reader = Reader(root: root, locator: KeyLocator(text), file: file, folder: folder)
         return try reader.study()
     }
 

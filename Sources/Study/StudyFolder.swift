@@ -21,10 +21,18 @@ public struct StudyFolder: Sendable {
     public func run(_ cell: Cell) -> String { path + "/runs/" + cell.name }
     public func summary(_ cell: Cell) -> String { run(cell) + "/summary.json" }
 
-    /// Whether the folder already holds a study; nil for a fresh folder.
-    public func existingStudyHash() -> String? {
-        guard let bytes = FileManager.default.contents(atPath: studyCopy) else { return nil }
-        return SHA256.hex([UInt8](bytes))
+    /// Why the results in this folder cannot be reused for `study` (read from `text`, whose relative
+    /// paths start at `studyFolder`): the settings that change a finished cell's numbers, as
+    /// "key: old → new". Empty for a fresh folder, the same file, or changes that keep every finished
+    /// run valid (more cells, another title, rule or report language).
+    public func conflicts(with study: StudyFile, text: String, studyFolder: String) -> [String] {
+        guard let bytes = FileManager.default.contents(atPath: studyCopy) else { return [] }
+        let oldText = String(decoding: bytes, as: UTF8.self)
+        guard oldText != text else { return [] }
+        guard let old = try? StudyFile.parse(oldText, file: "study.toml", folder: studyFolder) else {
+            return ["its study.toml does not read as this one's would (\(changes(from: text)))"]
+        }
+        return study.recipeChanges(from: old)
     }
 
     /// Deletes everything a previous study left (for `--fresh`).

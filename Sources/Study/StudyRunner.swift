@@ -15,13 +15,16 @@ public final class StudyRunner {
     public let threads: Int
     public let jobs: Int
     public let command: String
+    /// The folder the study file is in, where its relative paths start.
+    public let studyFolder: String
     public let listener: StudyListener
     private let manifestLock = NSLock()
     private var manifest: StudyManifest?
 
-    public init(study: StudyFile, text: String, folder: StudyFolder, threads: Int, jobs: Int, command: String, listener: StudyListener) {
-        (self.study, self.text, self.folder, self.threads, self.jobs, self.command, self.listener) =
-            (study, text, folder, threads, jobs, command, listener)
+    public init(study: StudyFile, text: String, studyFolder: String, folder: StudyFolder, threads: Int, jobs: Int, command: String,
+                listener: StudyListener) {
+        (self.study, self.text, self.studyFolder, self.folder, self.threads, self.jobs, self.command, self.listener) =
+            (study, text, studyFolder, folder, threads, jobs, command, listener)
     }
 
     /// The data the cells train on, loaded once.
@@ -35,11 +38,9 @@ public final class StudyRunner {
 
     /// Runs every cell (or only `onlyCell`) and returns the recommendation over what is finished.
     public func run(fresh: Bool, onlyCell: String? = nil) throws -> Recommendation {
-        let hash = SHA256.hex(Array(text.utf8))
-        if let existing = folder.existingStudyHash(), existing != hash {
-            guard fresh else {
-                throw StudyFileError("\(folder.path) holds results of a different study file (\(folder.changes(from: text))); run with --fresh to delete them and start over, or choose another --output")
-            }
+        let conflicts = fresh ? [] : folder.conflicts(with: study, text: text, studyFolder: studyFolder)
+        guard conflicts.isEmpty else {
+            throw StudyFileError("\(folder.path) holds results trained with other settings (\(conflicts.joined(separator: ", "))); run with --fresh to delete them and start over, or choose another --output")
         }
         if fresh { try folder.clear() }
         do {

@@ -22,8 +22,10 @@ extension StudyCtl {
                 threads and the command that reproduces the numbers.
 
                 Resuming is the default: finished cells are skipped and an interrupted cell continues \
-                from its checkpoint, ending with the same files as an uninterrupted run. A folder made \
-                by a different study file is refused unless --fresh. Ctrl-C stops cleanly (exit 130): run \
+                from its checkpoint, ending with the same files as an uninterrupted run. A folder whose \
+                finished runs used other data or another [train] recipe is refused unless --fresh; more \
+                backbones, necks or seeds, another title, [recommend] rule or [report] setting reuse what \
+                is done. Ctrl-C stops cleanly (exit 130): run \
                 the same command to continue. A study file with an unknown key, a wrong type, an \
                 out-of-range value, an unknown backbone or neck, or a missing dataset exits 2 naming the \
                 file, line and key.
@@ -96,7 +98,8 @@ extension StudyCtl {
             let progress = StudyProgress(logPath: folder.path + "/study.log", jobs: jobs)
             var command = "studyctl run \(studyFile)"
             if let output { command += " --output \(output)" }
-            let runner = StudyRunner(study: study, text: text, folder: folder, threads: threads.threads, jobs: jobs,
+            let runner = StudyRunner(study: study, text: text, studyFolder: (studyFile as NSString).deletingLastPathComponent,
+                                     folder: folder, threads: threads.threads, jobs: jobs,
                                      command: command, listener: progress)
             progress.line("Study \(study.name): \(study.cells.count) cells (\(study.backbones.count) backbones × \(study.necks.count) necks × \(study.imageSizes.count) sizes × \(study.repeats) seeds), \(study.epochs) epochs each; \(threads.threads) threads, \(jobs) at a time; output \(folder.path)")
             installInterruptHandler()

@@ -7,7 +7,7 @@ import Testing
 struct RunCLITests {
     let cli = CLITests()
 
-    static func study(_ dir: String, epochs: Int = 3) -> String {
+    static func study(_ dir: String, epochs: Int = 3, extra: String = "") -> String {
         let path = dir + "/study.toml"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let text = """
@@ -29,6 +29,7 @@ struct RunCLITests {
             [grid]
             backbone = ["cspdarknet", "shufflenetv2@0.5"]
             neck = ["pan-sppf"]
+            \(extra)
             """
         try? text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -102,7 +103,15 @@ struct RunCLITests {
         #expect(first.status == 0, "\(first.output)")
         let changed = try cli.studyctlArguments(["run", Self.study(dir, epochs: 2), "--output", dir + "/out"])
         #expect(changed.status == 2, "\(changed.output)")
-        #expect(changed.output.contains("different study file") && changed.output.contains("epochs = 2"), "\(changed.output)")
+        #expect(changed.output.contains("trained with other settings ([train] epochs: 1 → 2)"), "\(changed.output)")
+        let summary = dir + "/out/runs/\(Self.cells[0])/summary.json"
+        let before = try Data(contentsOf: URL(fileURLWithPath: summary))
+        let reworded = try cli.studyctlArguments([
+            "run", Self.study(dir, epochs: 1, extra: "# a comment\n[recommend]\ntolerance = 0.05\n[report]\nlanguage = \"zh\""),
+            "--output", dir + "/out", "--cell", Self.cells[0]])
+        #expect(reworded.status == 0, "another rule and report language reuse the finished cell: \(reworded.output)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: summary)) == before, "the finished cell is not trained again")
+        #expect(try String(contentsOfFile: dir + "/out/study.toml", encoding: .utf8).contains("language = \"zh\""), "the folder keeps the file it ran")
         let unknownCell = try cli.studyctlArguments(["run", Self.study(dir, epochs: 1), "--output", dir + "/out", "--cell", "cspdarknet__pan-spp__s0"])
         #expect(unknownCell.status == 2 && unknownCell.output.contains("did you mean cspdarknet__pan-sppf__s0"), "\(unknownCell.output)")
     }
