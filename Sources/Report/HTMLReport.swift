@@ -96,7 +96,9 @@ struct HTMLReport {
             if row.recommended { h += " <span class=\"badge\">★ \(esc(s.recommended))</span>" }
             h += "</td><td data-v=\"\(esc(row.seeds))\">\(esc(row.seeds))</td>"
             for v in row.values {
-                h += "<td class=\"num\" data-v=\"\(v.number.map { String($0) } ?? "")\">\(esc(v.text))</td>"
+                // A narrow window breaks "0.353 ± 0.028" before the ± only, never inside a figure.
+                let text = esc(v.text).replacingOccurrences(of: " ± ", with: " ±&nbsp;")
+                h += "<td class=\"num\" data-v=\"\(v.number.map { String($0) } ?? "")\">\(text)</td>"
             }
             h += "</tr>\n"
         }
@@ -127,8 +129,8 @@ struct HTMLReport {
         .missing{color:#8a4b00}figure{margin:12px 0}figure svg{width:100%;height:auto;max-width:900px;display:block}
         .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{padding:4px 8px;border-bottom:1px solid #e2e2e2;text-align:left}
         th{background:#f4f4f4;position:sticky;top:0;cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
-        .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}table.sortable code{white-space:nowrap}tr.recommended{background:#fff6d5}tr.unfinished{color:#777}
-        .badge{font-size:11px;background:#332288;color:#fff;border-radius:3px;padding:1px 5px}.state{color:#8a4b00}
+        .num{text-align:right;font-variant-numeric:tabular-nums}th{vertical-align:bottom}table.sortable code{white-space:nowrap}tr.recommended{background:#fff6d5}tr.unfinished{color:#777}
+        .badge{font-size:11px;background:#332288;color:#fff;border-radius:3px;padding:1px 5px;white-space:nowrap}.state{color:#8a4b00}
         .hint{color:#555;font-size:13px}pre{background:#f6f6f6;padding:10px;overflow-x:auto;font-size:12px;white-space:pre-wrap;word-break:break-all}
         details{margin:8px 0;border:1px solid #e2e2e2;border-radius:4px;padding:4px 10px}summary{cursor:pointer;padding:4px 0}
         table.classes td:first-child{max-width:360px;overflow-wrap:anywhere}
