@@ -70,11 +70,12 @@ public final class Trainer {
             anchorMessage = resume.autoAnchorMessage
             emit(.message("Resuming from \(options.output)/checkpoint after epoch \(resume.epoch) of \(options.epochs)"))
         } else {
+            ema = ModelEMA(model.stateDict())  // train.py builds its ModelEMA before AutoAnchor and the fp16 rounding
             let report = AutoAnchor.check(trainStore.dataset, anchors: Detect.defaultAnchors, imageSize: options.imageSize,
                                           threshold: hyp["anchor_t"], seed: options.seed)
             anchorMessage = report.message
             if report.recomputed { setAnchors(model, pixels: report.anchors) }
-            ema = ModelEMA(model.stateDict())
+            roundToHalfPrecision(model.stateDict())
         }
         emit(.message(anchorMessage))
         emit(.message(String(format: "optimizer: %@(lr=%g) with parameter groups %d weight(decay=0.0), %d weight(decay=%g), %d bias",
