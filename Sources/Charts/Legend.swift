@@ -1,5 +1,6 @@
 /// A legend laid out in rows of equal-width columns: swatch, then its label. A single column
-/// wraps long labels; several columns cut them with "…" and, when rows run out, end with "… +k".
+/// wraps long labels; several columns cut them with "…" (except a last label alone on its row,
+/// which may take the whole width) and, when rows run out, end with "… +k".
 public struct LegendLayout {
     public var entries: [LegendEntry]
     public var columns: Int
@@ -32,9 +33,12 @@ public struct LegendLayout {
                 shown.append(LegendEntry("… +\(entries.count - shown.count)", .fill(.white.opacity(0))))
             }
         }
-        let sizes = shown.map { entry -> Size in
+        // A last entry alone on its row may use the whole width (the bold "all classes" line of a PR chart).
+        let lastAlone = !singleColumn && columns > 1 && shown.count % columns == 1
+        let sizes = shown.enumerated().map { i, entry -> Size in
             let s = measurer.measure(entry.label, style: theme.legend, wrapWidth: singleColumn ? labelWidth + 0.01 : nil)
-            return singleColumn ? s : Size(min(s.width, labelWidth), s.height)
+            let width = lastAlone && i == shown.count - 1 ? max(labelWidth, maxWidth - swatch) : labelWidth
+            return singleColumn ? s : Size(min(s.width, width), s.height)
         }
         var rows: [Double] = []
         for start in stride(from: 0, to: shown.count, by: columns) {
@@ -60,7 +64,7 @@ public struct LegendLayout {
                                height: labelSizes[i].height)
                 out.append(.text(.legendLabel, TextItem(text: entries[i].label, style: theme.legend, box: box,
                                                         wrapWidth: wraps ? labelWidth + 0.01 : nil,
-                                                        maxWidth: wraps ? nil : labelWidth + 0.01)))
+                                                        maxWidth: wraps ? nil : max(labelWidth, labelSizes[i].width) + 0.01)))
             }
             y += height
         }

@@ -3,8 +3,8 @@ import Foundation
 import Results
 
 /// One cell as YOLOv5's run folder shows it: PR curve (thin per class, bold for all, mAP@0.5 in
-/// the legend), P, R and F1 against confidence, the three losses train and val, and the
-/// normalised confusion matrix — from its first finished seed.
+/// the legend), P, R and F1 against confidence, the normalised confusion matrix over four grid
+/// slots, and the three losses train and val — from its first finished seed.
 struct CellFigure {
     let strings: Strings
 
@@ -18,12 +18,16 @@ struct CellFigure {
             panels.append(confidence(curves, s.rConfidence, s.recall, curves.recall, curves.recallAll))
             panels.append(confidence(curves, s.f1Confidence, s.f1, curves.f1, curves.f1All))
         }
+        var spans: [Int: Figure.Span] = [:]
+        if let run, let curves = run.curves {
+            spans[panels.count] = Figure.Span(columns: 2, rows: 2)  // beside F1 and above the losses: square, cells readable
+            panels.append(confusion(curves))
+        }
         if let run, !run.rows.isEmpty { panels.append(losses(run.rows)) }
-        if let run, let curves = run.curves { panels.append(confusion(curves)) }
         let state = CellStyles.stateNote(cell, s)
         let note = [run.map { s.shownSeed($0.seed) }, state, run?.curves == nil ? s.curvesMissing : nil]
             .compactMap { $0 }.joined(separator: " · ")
-        return Figure(title: cell.name, panels: panels, columns: 3, panelHeight: 150, note: note)
+        return Figure(title: cell.name, panels: panels, columns: 3, panelHeight: 150, note: note, spans: spans)
     }
 
     /// Per-class styles: thin, lighter lines of the palette.

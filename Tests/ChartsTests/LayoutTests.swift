@@ -113,4 +113,14 @@ struct LayoutTests {
         #expect(scene.size.height > 2 * 120 && scene.size.height < 2 * 120 + 80)
         #expect(scene.texts(.note).map(\.text) == ["fixture data"])
     }
+
+    /// A 2 × 2 panel goes to the first free place it fits, and the next panel fills the gap before it.
+    @Test func spanningPanelsFlowIntoFreeSlots() {
+        let figure = Figure(title: "", panels: (0..<6).map { _ in lineChart(series: 1, legend: .none) }, columns: 3,
+                            panelHeight: 100, spans: [4: Figure.Span(columns: 2, rows: 2)])
+        let places = figure.placements().map { [$0.column, $0.row, $0.span.columns, $0.span.rows] }
+        #expect(places == [[0, 0, 1, 1], [1, 0, 1, 1], [2, 0, 1, 1], [0, 1, 1, 1], [1, 1, 2, 2], [0, 2, 1, 1]])
+        let scene = layout.scene(figure, width: 540)
+        #expect(scene.size.height > 3 * 100 && scene.size.height < 3 * 100 + 80, "three rows, not four")
+    }
 }
