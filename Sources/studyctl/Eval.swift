@@ -39,8 +39,8 @@ extension StudyCtl {
                 --format json always carries both protocols: YOLOv5's precision, recall, map50, \
                 map50_95, fitness and per_class at the top level, pycocotools' figures under "coco".
 
-                Bad input (a malformed line, a class id out of range, a box outside the image beyond \
-                rounding, a missing folder, an unreadable image) exits 2 listing up to 20 problems as \
+                Bad input (a malformed line, a class id out of range, a label value cx cy w h \
+                outside 0...1 or a predicted box outside the image beyond rounding, a missing folder, an unreadable image) exits 2 listing up to 20 problems as \
                 file:line: what is wrong. --skip-invalid leaves out images whose label file or image is \
                 invalid and prediction lines that are, with a warning and a count, as YOLOv5 skips \
                 corrupt labels. More in docs/evaluation.md.

@@ -22,7 +22,7 @@ struct LabelFileTests {
             0 0.5 0.5 0.2
             0 0.5 abc 0.2 0.2
             7 0.5 0.5 0.2 0.2
-            0 0.95 0.5 0.2 0.2
+            0 1.05 0.5 0.2 0.2
             1.5 0.5 0.5 0.2 0.2
             0 0.5 0.5 -0.1 0.2
             1 0.5 0.5 0.2 0.2
@@ -33,14 +33,24 @@ struct LabelFileTests {
         #expect(lines[0] == "labels/val/a.txt:1: expected 5 fields (class cx cy w h), found 4")
         #expect(lines[1] == "labels/val/a.txt:2: 'abc' is not a number")
         #expect(lines[2].hasPrefix("labels/val/a.txt:3: class id 7 is out of range"))
-        #expect(lines[3].hasPrefix("labels/val/a.txt:4: box outside the image"))
+        #expect(lines[3] == "labels/val/a.txt:4: cx 1.05 is not a normalised value (cx cy w h must lie in 0...1)")
         #expect(lines[4].hasPrefix("labels/val/a.txt:5: class id 1.5 is not a whole number"))
-        #expect(lines[5].hasPrefix("labels/val/a.txt:6: negative width"))
+        #expect(lines[5] == "labels/val/a.txt:6: w -0.1 is not a normalised value (cx cy w h must lie in 0...1)")
     }
 
     @Test func roundingAtTheBorderIsAccepted() {
-        #expect(labels("0 0.5 0.5 1.0004 0.2\n0 0.0001 0.5 0.0004 0.1").problems.isEmpty)
+        #expect(labels("0 0.5 0.5 1.0004 0.2\n0 0.0001 0.5 0.0004 0.1\n0 -0.0004 0.5 0.1 0.1").problems.isEmpty)
         #expect(labels("0 0.5 0.5 1.01 0.2").problems.count == 1)
+    }
+
+    /// YOLOv5 keeps a box that reaches past the image edge as long as cx, cy, w, h are in 0...1
+    /// (verify_image_label); so does studyctl, and predictions still have to lie inside.
+    @Test func boxesReachingPastTheEdgeAreKeptAsYOLOv5KeepsThem() {
+        let parsed = labels("0 0.95 0.5 0.2 0.2\n1 0.02 0.98 0.1 0.3")
+        #expect(parsed.problems.isEmpty)
+        #expect(parsed.labels.map(\.box) == [NormalizedBox(cx: 0.95, cy: 0.5, w: 0.2, h: 0.2), NormalizedBox(cx: 0.02, cy: 0.98, w: 0.1, h: 0.3)])
+        let predictions = LabelFile.parsePredictions(Array("0 0.95 0.5 0.2 0.2 0.9".utf8), file: "pred/a.txt", classCount: 3)
+        #expect(predictions.problems.first?.message.hasPrefix("box outside the image") == true)
     }
 
     @Test func polygonsBecomeTheirBoundingBoxes() {

@@ -62,7 +62,7 @@ public enum LabelFile {
             if first == first.rounded(), first >= Double(classCount), let problem = classProblem(first, classCount: classCount) {
                 classProblems.append(at(problem))
             }
-            if let problem = classProblem(first, classCount: classCount) ?? boxProblem(box) {
+            if let problem = classProblem(first, classCount: classCount) ?? labelBoxProblem(box) {
                 problems.append(at(problem))
                 continue
             }
@@ -193,7 +193,19 @@ public enum LabelFile {
         return nil
     }
 
-    /// Why a normalised box is not inside the image (up to `tolerance`), or nil.
+    /// Why a label's box is not one YOLOv5 keeps, or nil: cx, cy, w and h each in 0...1 (up to
+    /// `tolerance`). A box may reach past the image edge, as annotation tools export them; the
+    /// augmentation and the metrics clip it where YOLOv5 does.
+    // yolov5 v7.0 utils/dataloaders.py verify_image_label: (lb >= 0).all() and (lb[:, 1:] <= 1).all()
+    static func labelBoxProblem(_ box: NormalizedBox) -> String? {
+        let inside = -tolerance...(1 + tolerance)
+        for (name, value) in [("cx", box.cx), ("cy", box.cy), ("w", box.w), ("h", box.h)] where !inside.contains(value) {
+            return "\(name) \(format(value)) is not a normalised value (cx cy w h must lie in 0...1)"
+        }
+        return nil
+    }
+
+    /// Why a predicted box is not inside the image (up to `tolerance`), or nil.
     static func boxProblem(_ box: NormalizedBox) -> String? {
         if box.w < 0 { return "negative width \(box.w)" }
         if box.h < 0 { return "negative height \(box.h)" }
