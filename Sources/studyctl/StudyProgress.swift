@@ -65,7 +65,7 @@ enum RecommendationTable {
             s.ci95.map { String(format: "%.3f±%.3f", s.mean, $0) } ?? String(format: "%.3f", s.mean)
         }
         // String(format:) does not pad %@ on Linux: every column is padded here, header and rows alike.
-        func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        func right(_ text: String, _ width: Int) -> String { EvalTable.pad(text, width) }
         func left(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
         let ratio = "\(r.metric)/\(r.cost)", ratioWidth = max(13, ratio.count)
         var lines = ["rank  " + left("cell", 38) + right("params", 8) + right("GFLOPs", 9) + right("latency", 9) + right("mAP50", 13)
