@@ -1,3 +1,6 @@
+import Foundation
+import Results
+
 /// Every heading, label and sentence of the reports, in English and in Chinese.
 ///
 /// One struct per language keeps the two in step: adding a field forces both translations.
@@ -70,21 +73,15 @@ public struct Strings: Sendable {
     }
 
     /// Which leaders are within seed noise of the recommended cell; `comparisons` nil means one seed per cell.
-    public func noise(chosen: String, comparisons: [(cell: String, p: Double)]?) -> String {
-        let zh = language == "zh"
-        guard let comparisons else {
-            return zh ? "每个单元只有一个种子：种子噪声未知（将 repeats 设为 ≥ 2 即可测量）。"
-                : "One seed per cell: seed noise unknown (set repeats ≥ 2 to measure it)."
-        }
-        guard !comparisons.isEmpty else { return zh ? "\(chosen) 是容差范围内唯一的单元。" : "\(chosen) is the only cell within the tolerance." }
+    public func noise(chosen: String, comparisons: [Recommendation.SeedComparison]?) -> String {
+        guard language == "zh" else { return Recommendation.noiseText(chosen: chosen, comparisons: comparisons) }
+        guard let comparisons else { return "每个单元只有一个种子：种子噪声未知（将 repeats 设为 ≥ 2 即可测量）。" }
+        guard !comparisons.isEmpty else { return "\(chosen) 是容差范围内唯一的单元。" }
         return comparisons.map { c in
-            switch (zh, c.p >= 0.05) {
-            case (true, true): String(format: "%@ 与 %@ 的差异在种子噪声之内（Welch t 检验 p = %.2f ≥ 0.05）。", chosen, c.cell, c.p)
-            case (true, false): String(format: "%@ 与 %@ 的差异超出种子噪声（Welch t 检验 p = %.3f < 0.05）。", chosen, c.cell, c.p)
-            case (false, true): String(format: "%@ and %@ are within seed noise of each other (Welch's t-test p = %.2f ≥ 0.05).", chosen, c.cell, c.p)
-            case (false, false): String(format: "%@ and %@ differ beyond seed noise (Welch's t-test p = %.3f < 0.05).", chosen, c.cell, c.p)
-            }
-        }.joined(separator: zh ? "" : " ")
+            c.p >= 0.05
+                ? String(format: "%@ 与 %@ 的差异在种子噪声之内（Welch t 检验 p = %.2f ≥ 0.05）。", chosen, c.cell, c.p)
+                : String(format: "%@ 与 %@ 的差异超出种子噪声（Welch t 检验 p = %.3f < 0.05）。", chosen, c.cell, c.p)
+        }.joined()
     }
 
     /// The rule in words, from the recommendation's metric, cost and tolerance.

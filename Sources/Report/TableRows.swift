@@ -80,7 +80,7 @@ struct TableRows {
         guard let rec = study.recommendation, let name = rec.recommended else { return nil }
         let seeds = rec.cells.first { $0.name == name }?.seedsDone ?? 0
         if rec.comparisons == nil && seeds >= 2 { return rec.noise }  // a file from before the figures were written
-        return strings.noise(chosen: name, comparisons: rec.comparisons?.map { ($0.cell, $0.p) })
+        return strings.noise(chosen: name, comparisons: rec.comparisons)
     }
 
     /// The rule in the report's language, from the recommendation's fields.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A metric over a cell's seeds: mean, standard deviation and the 95 % t-interval.
 public struct SeedStatistic: Sendable, Equatable, Codable {
     public var mean: Double
@@ -87,5 +89,19 @@ public struct Recommendation: Sendable, Equatable, Codable {
                 rule: String, noise: String, comparisons: [SeedComparison]? = nil) {
         (self.metric, self.cost, self.tolerance, self.cells, self.missing) = (metric, cost, tolerance, cells, missing)
         (self.recommended, self.rule, self.noise, self.comparisons) = (recommended, rule, noise, comparisons)
+    }
+}
+
+extension Recommendation {
+    /// The seed-noise statement in English, from the comparisons (nil: one seed per cell): the
+    /// console's, recommendation.json's `noise` and the English report's, one wording for all three.
+    public static func noiseText(chosen: String, comparisons: [SeedComparison]?) -> String {
+        guard let comparisons else { return "One seed per cell: seed noise unknown (set repeats ≥ 2 to measure it)." }
+        guard !comparisons.isEmpty else { return "\(chosen) is the only cell within the tolerance." }
+        return comparisons.map { c in
+            c.p >= 0.05
+                ? String(format: "%@ and %@ are within seed noise of each other (Welch's t-test p = %.2f ≥ 0.05).", chosen, c.cell, c.p)
+                : String(format: "%@ and %@ differ beyond seed noise (Welch's t-test p = %.3f < 0.05).", chosen, c.cell, c.p)
+        }.joined(separator: " ")
     }
 }

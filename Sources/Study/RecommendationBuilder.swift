@@ -51,7 +51,7 @@ public enum RecommendationBuilder {
             costText(chosen, cost), chosen.accuracyPerCost, unit, candidates.count, candidates.count == 1 ? "" : "s")
         let comparisons = seedComparisons(chosen, leader, candidates, metric)
         return Recommendation(metric: metric.rawValue, cost: cost.rawValue, tolerance: tolerance, cells: cells, missing: [],
-                              recommended: chosen.name, rule: rule, noise: noiseText(chosen.name, comparisons),
+                              recommended: chosen.name, rule: rule, noise: Recommendation.noiseText(chosen: chosen.name, comparisons: comparisons),
                               comparisons: comparisons)
     }
 
@@ -64,17 +64,6 @@ public enum RecommendationBuilder {
         return ([leader] + candidates).filter { $0.name != chosen.name && seen.insert($0.name).inserted }.compactMap { other in
             SeedStatistics.welchP(values(chosen, metric), values(other, metric)).map { .init(cell: other.name, p: $0) }
         }
-    }
-
-    /// The comparisons in words, as the console and recommendation.json give them.
-    static func noiseText(_ chosen: String, _ comparisons: [Recommendation.SeedComparison]?) -> String {
-        guard let comparisons else { return "One seed per cell: seed noise unknown (set repeats ≥ 2 to measure it)." }
-        guard !comparisons.isEmpty else { return "\(chosen) is the only cell within the tolerance." }
-        return comparisons.map { c in
-            c.p >= 0.05
-                ? String(format: "%@ and %@ are within seed noise of each other (Welch's t-test p = %.2f ≥ 0.05).", chosen, c.cell, c.p)
-                : String(format: "%@ and %@ differ beyond seed noise (Welch's t-test p = %.3f < 0.05).", chosen, c.cell, c.p)
-        }.joined(separator: " ")
     }
 
     static func cell(_ g: Group, metric: StudyFile.Metric, cost: StudyFile.Cost) -> Recommendation.Cell {

@@ -1,10 +1,11 @@
 import Report
+import Results
 import Testing
 
 /// The sentences the reports build from figures, in both languages.
 struct StringsTests {
     @Test func seedNoiseIsWordedInTheReportsLanguage() {
-        let comparisons = [(cell: "a", p: 0.4321), (cell: "b", p: 0.0123)]
+        let comparisons = [Recommendation.SeedComparison(cell: "a", p: 0.4321), .init(cell: "b", p: 0.0123)]
         #expect(Strings.en.noise(chosen: "c", comparisons: comparisons)
             == "c and a are within seed noise of each other (Welch's t-test p = 0.43 ≥ 0.05). c and b differ beyond seed noise (Welch's t-test p = 0.012 < 0.05).")
         #expect(Strings.zh.noise(chosen: "c", comparisons: comparisons)
