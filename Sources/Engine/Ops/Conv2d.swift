@@ -27,7 +27,7 @@ public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil,
         GEMMConv.forward(x, w, bias, groups, g, y)
     }
     if Autograd.needsGrad(x, w, bias) {
-        Autograd.record([y]) {
+        Autograd.record([y], name: isDepthwise ? "conv2d depthwise" : "conv2d") {
             guard let dy = y.grad else { return }
             if isDepthwise {
                 DepthwiseConv.backward(x, w, bias, g, dy)
