@@ -95,12 +95,15 @@ public enum Role: String, Sendable, Equatable, CaseIterable {
     case grid, axis, tick, tickLabel, axisLabel
     case legendFrame, legendSwatch, legendLabel
     case line, band, marker, errorBar, bar, heatCell, heatLabel, front, highlight, annotation
+    case photo, box
 }
 
-/// A drawing primitive: a shape filled and/or stroked, text, or a group clipped to a rectangle.
+/// A drawing primitive: a shape filled and/or stroked, text, a raster image, or a group clipped to a rectangle.
 public enum Primitive: Sendable, Equatable {
     case shape(Path, fill: Color?, stroke: Stroke?)
     case text(TextItem)
+    /// The PNG file at `file` scaled to fill `box` (a validation image in the gallery).
+    case image(file: String, box: Rect)
     case clip(Rect, [Element])
 }
 

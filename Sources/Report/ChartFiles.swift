@@ -10,7 +10,7 @@ public struct ChartFiles {
     /// The scenes of `figures` laid out at the report width, in order.
     public func scenes(_ figures: [ReportFigure]) -> [Scene] {
         let layout = ChartLayout(measurer: renderer.text)
-        return figures.map { layout.scene($0.figure, width: ReportFigures.width) }
+        return figures.map { $0.scene(layout, width: ReportFigures.width) }
     }
 
     /// Writes `scenes` into `directory` in `formats` ("svg", "png", "pdf"); returns the paths written.
@@ -21,7 +21,7 @@ public struct ChartFiles {
         for (figure, scene) in zip(figures, scenes) {
             for format in formats {
                 let path = (directory as NSString).appendingPathComponent("\(figure.name).\(format)")
-                try renderer.write(scene, to: path, title: figure.figure.title)
+                try renderer.write(scene, to: path, title: figure.title)
                 paths.append(path)
             }
         }

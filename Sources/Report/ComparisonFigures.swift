@@ -51,8 +51,8 @@ struct ComparisonFigures {
             return Chart(title: title, x: Axis(title, include: [0]), y: Axis("", categories: names),
                          marks: [.bars(values: stats.map(\.mean), colors: colors),
                                  .errorBars(points: withInterval.map { Point($0.element.mean, Double($0.offset)) },
-                                            low: withInterval.map { $0.element.mean - $0.element.ci95! },
-                                            high: withInterval.map { $0.element.mean + $0.element.ci95! },
+                                            low: withInterval.map { Self.interval($0.element).low },
+                                            high: withInterval.map { Self.interval($0.element).high },
                                             horizontal: true, color: .ink)],
                          legend: .none)
         }
@@ -65,15 +65,15 @@ struct ComparisonFigures {
         let metric = s.metricName[rec.metric] ?? rec.metric
         let costs = only.map { [$0] } ?? ["params", "gflops", "latency"]
         let panels = costs.map { cost -> Chart in
-            let x = rec.cells.map { Self.cost($0, cost) }
+            let x = rec.cells.map { Self.cost($0, cost, study) }
             let y = rec.cells.map { Self.accuracy($0, rec.metric).mean }
             var marks: [Mark] = []
             let front = Pareto.front(cost: x, accuracy: y)
             marks.append(.front(label: s.paretoFront, points: front.map { Point(x[$0], y[$0]) }, color: .muted))
             let intervals = rec.cells.indices.filter { Self.accuracy(rec.cells[$0], rec.metric).ci95 != nil }
             marks.append(.errorBars(points: intervals.map { Point(x[$0], y[$0]) },
-                                    low: intervals.map { y[$0] - Self.accuracy(rec.cells[$0], rec.metric).ci95! },
-                                    high: intervals.map { y[$0] + Self.accuracy(rec.cells[$0], rec.metric).ci95! },
+                                    low: intervals.map { Self.interval(Self.accuracy(rec.cells[$0], rec.metric)).low },
+                                    high: intervals.map { Self.interval(Self.accuracy(rec.cells[$0], rec.metric)).high },
                                     horizontal: false, color: Color.muted.opacity(0.7)))
             for (i, c) in rec.cells.enumerated() {
                 guard let cell = study.cells.first(where: { $0.name == c.name }) else { continue }
@@ -92,10 +92,16 @@ struct ComparisonFigures {
                       panelHeight: only == nil ? 175 : 230, legend: legend)
     }
 
-    static func cost(_ c: Recommendation.Cell, _ cost: String) -> Double {
+    /// A metric's 95 % seed interval cut at 0 and 1, the range of every accuracy metric: with two
+    /// seeds the t-interval (t = 12.7) reaches far past both, and the chart would show mostly nothing.
+    static func interval(_ s: SeedStatistic) -> (low: Double, high: Double) {
+        (max(0, s.mean - (s.ci95 ?? 0)), min(1, s.mean + (s.ci95 ?? 0)))
+    }
+
+    static func cost(_ c: Recommendation.Cell, _ cost: String, _ study: StudyFolder) -> Double {
         switch cost {
         case "gflops": c.gflops
-        case "latency": c.latencyMs
+        case "latency": study.latencyMs(c)
         default: Double(c.parameters) / 1e6
         }
     }

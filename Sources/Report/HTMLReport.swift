@@ -79,7 +79,7 @@ struct HTMLReport {
     func figureHTML(_ where: (ReportFigure.Section) -> Bool) -> String {
         zip(figures, svgs).enumerated().filter { `where`($0.element.0.section) }.map { i, pair in
             let (figure, svg) = pair
-            return "<figure id=\"fig-\(HTMLText.escape(figure.name))\">\(InlineSVG.make(svg, prefix: "f\(i)", label: figure.figure.title))</figure>\n"
+            return "<figure id=\"fig-\(HTMLText.escape(figure.name))\">\(InlineSVG.make(svg, prefix: "f\(i)", label: figure.title))</figure>\n"
         }.joined()
     }
 

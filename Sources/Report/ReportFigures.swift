@@ -11,9 +11,36 @@ public struct ReportFigure: Sendable {
         case cell(String)
     }
 
+    /// What is drawn: charts laid out by `ChartLayout`, or a gallery of detections.
+    public enum Content: Sendable {
+        case chart(Figure)
+        case gallery(GalleryFigure)
+    }
+
     public var name: String
     public var section: Section
-    public var figure: Figure
+    public var content: Content
+
+    public init(name: String, section: Section, figure: Figure) { (self.name, self.section, self.content) = (name, section, .chart(figure)) }
+
+    public init(name: String, section: Section, gallery: GalleryFigure) {
+        (self.name, self.section, self.content) = (name, section, .gallery(gallery))
+    }
+
+    public var title: String {
+        switch content {
+        case .chart(let figure): figure.title
+        case .gallery(let gallery): gallery.title
+        }
+    }
+
+    /// The figure laid out `width` wide.
+    public func scene(_ layout: ChartLayout, width: Double) -> Scene {
+        switch content {
+        case .chart(let figure): layout.scene(figure, width: width)
+        case .gallery(let gallery): gallery.scene(measurer: layout.measurer, width: width)
+        }
+    }
 }
 
 /// Every figure of a study's report, in reading order.
@@ -38,11 +65,23 @@ public enum ReportFigures {
             out.append(ReportFigure(name: "network-\(fileName(backbone))", section: .network(backbone),
                                     figure: network.figure(backbone)))
         }
+        if let best = rec(study), let gallery = GalleryFigure(cell: best, study: study, strings: strings, columns: 4) {
+            out.insert(ReportFigure(name: "gallery-recommended", section: .overview, gallery: gallery), at: min(1, out.count))
+        }
         let cell = CellFigure(strings: strings)
         for c in study.cells where !c.drawnRuns.isEmpty {
             out.append(ReportFigure(name: "cell-\(fileName(c.name))", section: .cell(c.name), figure: cell.figure(c)))
+            if let gallery = GalleryFigure(cell: c, study: study, strings: strings, columns: 8) {
+                out.append(ReportFigure(name: "gallery-\(fileName(c.name))", section: .cell(c.name), gallery: gallery))
+            }
         }
         return out
+    }
+
+    /// The recommended cell, when the study has one.
+    static func rec(_ study: StudyFolder) -> CellRecord? {
+        guard let name = study.recommendation?.recommended else { return nil }
+        return study.cells.first { $0.name == name }
     }
 
     /// `name` with every character outside letters, digits and `. , @ - _` replaced by `_`.

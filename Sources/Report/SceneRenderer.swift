@@ -90,6 +90,8 @@ public struct SceneRenderer {
                 cairo_new_path(cr)
             case .text(let item):
                 text.draw(item, on: cr)
+            case .image(let file, let box):
+                drawImage(file, in: box, on: cr)
             case .clip(let rect, let inner):
                 cairo_save(cr)
                 cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
@@ -98,6 +100,28 @@ public struct SceneRenderer {
                 cairo_restore(cr)
             }
         }
+    }
+
+    /// Paints a PNG scaled into `box` (smoothly); a file that cannot be read leaves a grey box.
+    func drawImage(_ file: String, in box: Rect, on cr: OpaquePointer) {
+        let image = cairo_image_surface_create_from_png(file)
+        defer { cairo_surface_destroy(image) }
+        let w = Double(cairo_image_surface_get_width(image)), h = Double(cairo_image_surface_get_height(image))
+        cairo_save(cr)
+        cairo_rectangle(cr, box.x, box.y, box.width, box.height)
+        guard cairo_surface_status(image) == CAIRO_STATUS_SUCCESS, w > 0, h > 0 else {
+            cairo_set_source_rgb(cr, 0.85, 0.85, 0.85)
+            cairo_fill(cr)
+            cairo_restore(cr)
+            return
+        }
+        cairo_clip(cr)
+        cairo_translate(cr, box.x, box.y)
+        cairo_scale(cr, box.width / w, box.height / h)
+        cairo_set_source_surface(cr, image, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD)
+        cairo_paint(cr)
+        cairo_restore(cr)
     }
 
     func trace(_ path: Path, on cr: OpaquePointer) {

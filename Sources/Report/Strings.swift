@@ -40,6 +40,8 @@ public struct Strings: Sendable {
     public var intervalNote: String
     public var machine: String, code: String, dataset: String, started: String, finishedAt: String
     public var curvesMissing: String
+    /// The gallery's legend: the dashed ground-truth boxes.
+    public var groundTruth: String
     /// "per M params", "per GFLOP", "per ms".
     public var perCost: [String: String]
     /// The same in a sentence: "per million parameters", "per GFLOP", "per ms".
@@ -56,6 +58,13 @@ public struct Strings: Sendable {
 
     public func seedsDone(_ done: Int, of total: Int) -> String {
         language == "zh" ? "\(done)/\(total) 个种子" : "\(done)/\(total) seeds"
+    }
+
+    /// The gallery's title: whose detections, from which epoch, above which confidence.
+    public func galleryTitle(cell: String, seed: UInt64, epoch: Int, confidence: Double) -> String {
+        language == "zh"
+            ? String(format: "%@ 在验证图像上的检测结果（%@，最佳轮次 %d 的权重，置信度 ≥ %.2f）", cell, shownSeed(seed), epoch, confidence)
+            : String(format: "Detections of %@ on validation images (%@, weights of the best epoch %d, confidence ≥ %.2f)", cell, shownSeed(seed), epoch, confidence)
     }
 
     public func shownSeed(_ seed: UInt64) -> String { language == "zh" ? "种子 \(seed)" : "seed \(seed)" }
@@ -109,12 +118,13 @@ public struct Strings: Sendable {
         prCurve: "precision–recall", allClasses: "all classes",
         confusion: "confusion matrix, normalised", trueClass: "true", predicted: "predicted",
         background: "background", paretoFront: "Pareto front", recommended: "recommended",
-        metricsOverEpochs: "Metrics per epoch, every cell", finalMetrics: "Best-epoch metrics (error bars: 95 % t-interval over seeds)",
+        metricsOverEpochs: "Metrics per epoch, every cell", finalMetrics: "Best-epoch metrics (error bars: 95 % t-interval over seeds, cut at 0 and 1)",
         accuracyCost: "Accuracy against cost",
         bandNote: "Lines: mean over finished seeds; bands: 95 % t-interval over seeds.",
         sortHint: "Click a column head to sort.", intervalNote: "± : 95 % t-interval over seeds.",
         machine: "machine", code: "code", dataset: "dataset", started: "started", finishedAt: "finished",
         curvesMissing: "no finished run yet: curves appear when one finishes",
+        groundTruth: "dashed: the labelled boxes",
         perCost: ["params": "per M params", "gflops": "per GFLOP", "latency": "per ms"],
         perCostInWords: ["params": "per million parameters", "gflops": "per GFLOP", "latency": "per ms"],
         costUnit: ["params": "M parameters", "gflops": "GFLOPs", "latency": "ms of batch-1 latency"],
@@ -140,12 +150,13 @@ public struct Strings: Sendable {
         prCurve: "精确率–召回率", allClasses: "全部类别",
         confusion: "混淆矩阵（归一化）", trueClass: "真实", predicted: "预测",
         background: "背景", paretoFront: "帕累托前沿", recommended: "推荐",
-        metricsOverEpochs: "各单元逐轮指标", finalMetrics: "最佳轮次指标（误差线：种子间 95 % t 区间）",
+        metricsOverEpochs: "各单元逐轮指标", finalMetrics: "最佳轮次指标（误差线：种子间 95 % t 区间，截于 0 与 1）",
         accuracyCost: "精度与成本",
         bandNote: "线：已完成种子的均值；带：种子间 95 % t 区间。",
         sortHint: "点击列标题排序。", intervalNote: "±：种子间 95 % t 区间。",
         machine: "机器", code: "代码", dataset: "数据集", started: "开始", finishedAt: "结束",
         curvesMissing: "尚无完成的运行：完成后显示曲线",
+        groundTruth: "虚线：标注框",
         perCost: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
         perCostInWords: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
         costUnit: ["params": "M 参数", "gflops": "GFLOPs", "latency": "毫秒（批大小 1 的延迟）"],

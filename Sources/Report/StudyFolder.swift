@@ -13,6 +13,9 @@ public struct RunRecord: Sendable {
     public var rows: [EpochResult]
     public var curves: Curves?
     public var summary: RunSummary?
+    /// The best epoch's detections on the first validation images, and the run folder its files are in.
+    public var gallery: Gallery?
+    public var path: String = ""
 
     public var finished: Bool { summary != nil }
 }
@@ -90,8 +93,10 @@ public struct StudyFolder: Sendable {
             } ?? []
             let summary = try read("summary.json").map { p throws(ResultFileError) in try ResultFiles.readJSON(RunSummary.self, from: p) }
             let curves = try read("curves.json").map { p throws(ResultFileError) in try ResultFiles.readJSON(Curves.self, from: p) }
+            let gallery = try read("gallery.json").map { p throws(ResultFileError) in try ResultFiles.readJSON(Gallery.self, from: p) }
             runs.append(RunRecord(name: name, cell: parsed.cell, backbone: parsed.backbone, neck: parsed.neck, seed: parsed.seed,
-                                  rows: rows, curves: summary == nil ? nil : curves, summary: summary))
+                                  rows: rows, curves: summary == nil ? nil : curves, summary: summary,
+                                  gallery: summary == nil ? nil : gallery, path: dir))
         }
         var order: [String] = []
         var byCell: [String: [RunRecord]] = [:]
@@ -103,6 +108,16 @@ public struct StudyFolder: Sendable {
             let list = byCell[name]!.sorted { $0.seed < $1.seed }
             return CellRecord(name: name, backbone: list[0].backbone, neck: list[0].neck, runs: list)
         }
+    }
+}
+
+extension StudyFolder {
+    /// A cell's batch-1 latency: recommendation.json's when the study ranked by it, else the mean
+    /// of its finished runs' measurements (summary.json); NaN when neither has one.
+    public func latencyMs(_ c: Recommendation.Cell) -> Double {
+        if let ms = c.latencyMs { return ms }
+        let runs = cells.first { $0.name == c.name }?.finishedRuns.compactMap(\.summary?.latencyMs) ?? []
+        return runs.isEmpty ? .nan : runs.reduce(0, +) / Double(runs.count)
     }
 }
 

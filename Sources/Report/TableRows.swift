@@ -39,7 +39,7 @@ struct TableRows {
             let values = [
                 Value(text: String(format: "%.2f", Double(c.parameters) / 1e6), number: Double(c.parameters)),
                 Value(text: String(format: "%.2f", c.gflops), number: c.gflops),
-                Value(text: String(format: "%.1f", c.latencyMs), number: c.latencyMs),
+                Value(text: String(format: "%.1f", study.latencyMs(c)), number: study.latencyMs(c)),
                 stat(c.precision), stat(c.recall), stat(c.map50), stat(c.map50to95),
                 Value(text: String(format: "%.3f", c.accuracyPerCost), number: c.accuracyPerCost),
                 Value(text: "\(c.rank)", number: Double(c.rank)),
@@ -69,7 +69,7 @@ struct TableRows {
         let metric = s.metricName[rec.metric] ?? rec.metric
         let acc = ComparisonFigures.accuracy(c, rec.metric)
         let value = acc.ci95.map { String(format: "%.3f ± %.3f", acc.mean, $0) } ?? String(format: "%.3f", acc.mean)
-        let cost = ComparisonFigures.cost(c, rec.cost)
+        let cost = ComparisonFigures.cost(c, rec.cost, study)
         return s.recommend(cell: name, metric: metric, value: value, cost: rec.cost,
                            costValue: String(format: "%.2f", cost), ratio: String(format: "%.3f", c.accuracyPerCost))
     }

@@ -28,7 +28,11 @@ public struct Recommendation: Sendable, Equatable, Codable {
         public var seedsTotal: Int
         public var parameters: Int
         public var gflops: Double
-        public var latencyMs: Double
+        /// Fused batch-1 latency, averaged over the seeds — only when the study ranks by latency.
+        ///
+        /// Latency is a measurement of the machine at that moment, not a result of the study: left
+        /// out, recommendation.json is the same bytes on every run (each run's summary.json keeps it).
+        public var latencyMs: Double?
         /// Best-epoch metrics over the seeds.
         public var map50: SeedStatistic
         public var map50to95: SeedStatistic
@@ -43,7 +47,7 @@ public struct Recommendation: Sendable, Equatable, Codable {
         public var withinTolerance: Bool
 
         public init(name: String, backbone: String, neck: String, imageSize: Int, seedsDone: Int, seedsTotal: Int,
-                    parameters: Int, gflops: Double, latencyMs: Double, map50: SeedStatistic, map50to95: SeedStatistic,
+                    parameters: Int, gflops: Double, latencyMs: Double?, map50: SeedStatistic, map50to95: SeedStatistic,
                     precision: SeedStatistic, recall: SeedStatistic, f1: SeedStatistic, accuracyPerCost: Double,
                     rank: Int, onParetoFront: Bool, withinTolerance: Bool) {
             (self.name, self.backbone, self.neck, self.imageSize) = (name, backbone, neck, imageSize)

@@ -15,6 +15,8 @@ extension StudyFile {
         if old.data != data { out.append("[data]: \(Self.describe(old.data)) → \(Self.describe(data))") }
         check("[train] epochs", old.epochs, epochs)
         check("[train] batch", old.batch, batch)
+        check("[train] nbs", old.nominalBatch, nominalBatch)
+        check("[train] warmup_min_iters", old.minWarmupIterations, minWarmupIterations)
         check("[train] optimizer", old.optimizer.rawValue, optimizer.rawValue)
         check("[train] cos_lr", old.cosLR, cosLR)
         check("[train] patience", old.patience, patience)
@@ -29,7 +31,8 @@ extension StudyFile {
     static func describe(_ data: Data) -> String {
         switch data {
         case .yaml(let path): "yaml = \"\(path)\""
-        case .shapes(let train, let val, let size, let seed): "shapes (train \(train), val \(val), imgsz \(size), seed \(seed))"
+        case .shapes(let train, let val, let size, let seed, let preset):
+            "shapes (\(preset.rawValue), train \(train), val \(val), imgsz \(size), seed \(seed))"
         }
     }
 }

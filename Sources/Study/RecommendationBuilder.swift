@@ -49,14 +49,16 @@ public enum RecommendationBuilder {
             format: "Among the cells whose %@ is within %.3g of the best (%.4f, %@), studyctl recommends the one with the highest %@ per %@: %@ (%.4f at %@, %.4g per %@). %d cell%@ competed.",
             name, tolerance, accuracy(leader, metric), leader.name, name, unit, chosen.name, accuracy(chosen, metric),
             costText(chosen, cost), chosen.accuracyPerCost, unit, candidates.count, candidates.count == 1 ? "" : "s")
-        let comparisons = seedComparisons(chosen, leader, candidates, metric)
+        let runnerUp = cells.first { !$0.withinTolerance }
+        let comparisons = seedComparisons(chosen, leader, candidates + (runnerUp.map { [$0] } ?? []), metric)
         return Recommendation(metric: metric.rawValue, cost: cost.rawValue, tolerance: tolerance, cells: cells, missing: [],
                               recommended: chosen.name, rule: rule, noise: Recommendation.noiseText(chosen: chosen.name, comparisons: comparisons),
                               comparisons: comparisons)
     }
 
-    /// The chosen cell against the leader and every other cell within the tolerance, by Welch's
-    /// t-test of their seeds; nil with one seed per cell.
+    /// The chosen cell against the leader, every other cell within the tolerance and the most
+    /// accurate cell outside it (so a clear winner is still set against the runner-up), by
+    /// Welch's t-test of their seeds; nil with one seed per cell.
     static func seedComparisons(_ chosen: Recommendation.Cell, _ leader: Recommendation.Cell, _ candidates: [Recommendation.Cell],
                                 _ metric: StudyFile.Metric) -> [Recommendation.SeedComparison]? {
         guard chosen.map50to95.values.count >= 2 else { return nil }
@@ -73,7 +75,7 @@ public enum RecommendationBuilder {
         var c = Recommendation.Cell(
             name: g.name, backbone: g.backbone, neck: g.neck, imageSize: g.imageSize, seedsDone: g.summaries.count,
             seedsTotal: g.seedsTotal, parameters: first.parameters, gflops: first.gflops,
-            latencyMs: g.summaries.map(\.latencyMs).reduce(0, +) / Double(g.summaries.count),
+            latencyMs: cost == .latency ? g.summaries.map(\.latencyMs).reduce(0, +) / Double(g.summaries.count) : nil,
             map50: SeedStatistics.summarise(best.map(\.map50)), map50to95: SeedStatistics.summarise(best.map(\.map50to95)),
             precision: SeedStatistics.summarise(best.map(\.precision)), recall: SeedStatistics.summarise(best.map(\.recall)),
             f1: SeedStatistics.summarise(f1), accuracyPerCost: 0, rank: 0, onParetoFront: false, withinTolerance: false)
@@ -102,7 +104,7 @@ public enum RecommendationBuilder {
         switch cost {
         case .params: Double(c.parameters) / 1e6
         case .gflops: c.gflops
-        case .latency: c.latencyMs
+        case .latency: c.latencyMs ?? .infinity
         }
     }
 
@@ -110,7 +112,7 @@ public enum RecommendationBuilder {
         switch cost {
         case .params: String(format: "%.2f M parameters", Double(c.parameters) / 1e6)
         case .gflops: String(format: "%.3f GFLOPs", c.gflops)
-        case .latency: String(format: "%.1f ms", c.latencyMs)
+        case .latency: String(format: "%.1f ms", c.latencyMs ?? .nan)
         }
     }
 

@@ -15,12 +15,16 @@ public struct StudyFile: Sendable {
         /// A data.yaml, absolute.
         case yaml(String)
         /// The built-in dataset.
-        case shapes(train: Int, val: Int, imageSize: Int, seed: UInt64)
+        case shapes(train: Int, val: Int, imageSize: Int, seed: UInt64, preset: ShapesDataset.Preset)
     }
     public var data: Data
 
     public var epochs: Int
     public var batch: Int
+    /// The nominal batch of gradient accumulation (YOLOv5: 64).
+    public var nominalBatch: Int
+    /// The least number of warm-up iterations (YOLOv5: 100).
+    public var minWarmupIterations: Int
     public var imageSize: Int
     public var hyp: Hyperparameters
     public var optimizer: TrainingOptions.OptimizerKind

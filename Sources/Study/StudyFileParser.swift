@@ -9,8 +9,8 @@ extension StudyFile {
     static let schema: [String: [String]] = [
         "study": ["name", "title", "description", "seed", "repeats"],
         "data": ["yaml", "synthetic"],
-        "data.synthetic": ["kind", "train", "val", "imgsz", "seed"],
-        "train": ["epochs", "batch", "imgsz", "optimizer", "cos_lr", "patience"],
+        "data.synthetic": ["kind", "preset", "train", "val", "imgsz", "seed"],
+        "train": ["epochs", "batch", "nbs", "warmup_min_iters", "imgsz", "optimizer", "cos_lr", "patience"],
         "grid": ["backbone", "neck", "imgsz"],
         "recommend": ["metric", "cost", "tolerance"],
         "report": ["formats", "language"],
@@ -165,12 +165,20 @@ extension StudyFile {
                     train: try int(synthetic, "data.synthetic", "train", default: 500, range: 1...1_000_000),
                     val: try int(synthetic, "data.synthetic", "val", default: 100, range: 1...1_000_000),
                     imageSize: try int(synthetic, "data.synthetic", "imgsz", default: 160, range: 32...4096),
-                    seed: UInt64(try int(synthetic, "data.synthetic", "seed", default: 0, range: 0...Int(UInt32.max))))
+                    seed: UInt64(try int(synthetic, "data.synthetic", "seed", default: 0, range: 0...Int(UInt32.max))),
+                    preset: try choice(synthetic, "data.synthetic", "preset", default: ShapesDataset.Preset.hard))
             } else {
                 let yaml = try string(d, "data", "yaml", default: nil)
                 let absolute = yaml.hasPrefix("/") ? yaml : (folder.isEmpty ? yaml : folder + "/" + yaml)
                 guard FileManager.default.fileExists(atPath: absolute) else {
                     throw fail("data", "yaml", "dataset file \(absolute) does not exist (`yaml` is relative to the study file)")
+                }
+                // the dataset file is read now, so a malformed one (YOLOv5 stops on `names: 5` too)
+                // is refused before anything trains, dry runs included
+                do {
+                    _ = try DataYAML.load(absolute)
+                } catch {
+                    throw StudyFileError("\(error) (the dataset file of [data] at \(at("data", "yaml")))")
                 }
                 dataSource = .yaml((absolute as NSString).standardizingPath)
             }
@@ -232,7 +240,10 @@ extension StudyFile {
                 description: try string(s, "study", "description", default: ""), seed: UInt64(seed), repeats: repeats,
                 data: dataSource,
                 epochs: try int(tr, "train", "epochs", default: 30, range: 1...10_000),
-                batch: try int(tr, "train", "batch", default: 16, range: 1...1024), imageSize: imageSize, hyp: hyp,
+                batch: try int(tr, "train", "batch", default: 16, range: 1...1024),
+                nominalBatch: try int(tr, "train", "nbs", default: 64, range: 1...4096),
+                minWarmupIterations: try int(tr, "train", "warmup_min_iters", default: 100, range: 0...1_000_000),
+                imageSize: imageSize, hyp: hyp,
                 optimizer: try optimizerKind(tr), cosLR: try bool(tr, "train", "cos_lr", default: false),
                 patience: try int(tr, "train", "patience", default: 100, range: 0...100_000),
                 backbones: backbones, necks: necks, imageSizes: sizes,

@@ -143,6 +143,8 @@ public final class StudyRunner {
         let spec = DetectorSpec(backbone: cell.backbone, neck: cell.neck, classes: data.train.names.count)
         var options = TrainingOptions(spec: spec, output: folder.run(cell))
         (options.epochs, options.batch, options.imageSize, options.seed) = (study.epochs, study.batch, cell.imageSize, cell.seed)
+        options.nominalBatch = study.nominalBatch
+        options.minWarmupIterations = study.minWarmupIterations
         (options.hyp, options.cosLR, options.patience, options.optimizer) = (study.hyp, study.cosLR, study.patience, study.optimizer)
         let run = RunFolder(options.output)
         try run.prepare()
@@ -176,12 +178,12 @@ public final class StudyRunner {
         case .yaml(let path):
             yaml = path
             description = path
-        case .shapes(let train, let val, let size, let seed):
+        case .shapes(let train, let val, let size, let seed, let preset):
             yaml = folder.dataset + "/data.yaml"
-            description = "built-in shapes: \(train) train, \(val) val, \(size) px, seed \(seed)"
+            description = "built-in shapes (\(preset.rawValue)): \(train) train, \(val) val, \(size) px, seed \(seed)"
             if !FileManager.default.fileExists(atPath: yaml) {
                 listener.handle(.message("Generating the built-in dataset (\(description)) in \(folder.dataset)"))
-                try ShapesDataset.write(to: folder.dataset, train: train, val: val, imageSize: size, seed: seed)
+                try ShapesDataset.write(to: folder.dataset, train: train, val: val, imageSize: size, seed: seed, preset: preset)
             }
         }
         let data: DataYAML, train: DetectionDataset, val: DetectionDataset
@@ -202,11 +204,15 @@ public final class StudyRunner {
             let t = ImageStore(train, imageSize: size, forTraining: true), v = ImageStore(val, imageSize: size, forTraining: false)
             let physical = Int(ProcessInfo.processInfo.physicalMemory)
             for (name, store) in [("train", t), ("val", v)] where store.resizedBytes < physical / 4 {
-                _ = store.cacheAll()
+                let problems = store.cacheAll()
+                if problems.count == store.dataset.count {
+                    throw StudyFileError("\(yaml): \(name): none of the \(problems.count) images can be decoded, so there is nothing to train on (first: \(problems[0]))")
+                }
+                for problem in problems.prefix(5) { listener.handle(.message("warning: \(problem) (trained as a grey image)")) }
                 listener.handle(.message(String(format: "%@: cached %d images at %d px in RAM (%.1f MB)", name, store.dataset.count, size,
                                                 Double(store.resizedBytes) / 1e6)))
             }
-            stores[size] = (t, Validator(store: v, batchSize: study.batch * 2))
+            stores[size] = (t, Validator(store: v, batchSize: study.batch * 2, galleryCount: GallerySample.count))
         }
         return StudyData(train: train, val: val, fingerprint: fingerprint, description: description, stores: stores)
     }

@@ -12,6 +12,7 @@ import Zoo
 /// DIR/results.csv  curves.json  summary.json  train.log
 /// DIR/weights/last.safetensors, best.safetensors
 /// DIR/checkpoint/state.safetensors
+/// DIR/gallery.json, gallery/<k>.png    the best epoch's detections on the first validation images
 /// ```
 public final class RunFolder: TrainingListener {
     public let path: String
@@ -25,7 +26,7 @@ public final class RunFolder: TrainingListener {
 
     /// Creates the folders.
     public func prepare() throws(ResultFileError) {
-        for folder in [path, path + "/weights", path + "/checkpoint"] {
+        for folder in [path, path + "/weights", path + "/checkpoint", path + "/gallery"] {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
@@ -37,7 +38,7 @@ public final class RunFolder: TrainingListener {
     /// Deletes temporary files a killed process left half-written (`*.tmp-<pid>`). Call it while
     /// holding the folder's lock: no other process writes here then.
     public func removeStaleTemporaries() {
-        for folder in [path, path + "/weights", path + "/checkpoint"] {
+        for folder in [path, path + "/weights", path + "/checkpoint", path + "/gallery"] {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.contains(".tmp-") {
                 try? FileManager.default.removeItem(atPath: folder + "/" + name)
             }
@@ -61,6 +62,7 @@ public final class RunFolder: TrainingListener {
                 if report.isBest { try report.weights.saveWeights(to: weights + "/best.safetensors", metadata: meta) }
                 try ResultFiles.writeAtomically(Data(ResultsCSV.text(report.rows).utf8), to: path + "/results.csv")
                 try ResultFiles.writeJSON(Self.curves(report.metrics, names: report.names), to: path + "/curves.json")
+                if !report.gallery.isEmpty { try writeGallery(report.gallery, epoch: report.row.epoch, names: report.names) }
                 try report.checkpoint.write(to: checkpointPath)
             case .finished(let summary, _):
                 try ResultFiles.writeJSON(summary, to: summaryPath)
@@ -70,6 +72,15 @@ public final class RunFolder: TrainingListener {
         } catch {
             if failure == nil { failure = "\(error)" }
         }
+    }
+
+    /// The gallery's images (once: they are the same every epoch) and its gallery.json.
+    func writeGallery(_ samples: [GallerySample], epoch: Int, names: [String]) throws {
+        let gallery = GallerySample.gallery(samples, epoch: epoch, names: names)
+        for (sample, image) in zip(samples, gallery.images) where !FileManager.default.fileExists(atPath: path + "/" + image.file) {
+            try ResultFiles.writeAtomically(Data(try PNGCodec.encode(sample.image)), to: path + "/" + image.file)
+        }
+        try ResultFiles.writeJSON(gallery, to: path + "/gallery.json")
     }
 
     /// The report's per-cell curves from a validation's metrics.

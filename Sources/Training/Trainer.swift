@@ -36,13 +36,13 @@ public final class Trainer {
         _ = model.train()
         let n = trainStore.dataset.count
         let nb = (n + options.batch - 1) / options.batch
-        let nbs = 64
+        let nbs = options.nominalBatch  // train.py: nbs = 64
         var accumulate = max(Int((Double(nbs) / Double(options.batch)).rounded(.toNearestOrEven)), 1)
         let weightDecay = hyp["weight_decay"] * Double(options.batch * accumulate) / Double(nbs)
         let groups = parameterGroups(model, lr: hyp["lr0"], momentum: hyp["momentum"], weightDecay: weightDecay)
         let optimizer: Optimizer = options.optimizer == .sgd ? SGD(groups, nesterov: true) : AdamW(groups)
         let schedule = LRSchedule(epochs: options.epochs, lrf: hyp["lrf"], cosine: options.cosLR)
-        let warmupIterations = max(Int((hyp["warmup_epochs"] * Double(nb)).rounded(.toNearestOrEven)), 100)
+        let warmupIterations = max(Int((hyp["warmup_epochs"] * Double(nb)).rounded(.toNearestOrEven)), options.minWarmupIterations)
 
         var startEpoch = 0, bestFitness = 0.0, bestEpoch = -1, lastOptStep = -1
         var stopper = (best: 0.0, epoch: 0)
@@ -165,7 +165,8 @@ public final class Trainer {
                 autoAnchorMessage: anchorMessage, tensors: tensors)
             emit(.epochEnded(EpochReport(row: row, metrics: m, names: trainStore.dataset.names, fitness: fi, isBest: isBest,
                                          trainSeconds: epochSeconds, validationSeconds: out.seconds, trainImages: images,
-                                         weights: evalModel, checkpoint: checkpoint, rows: rows)))
+                                         weights: evalModel, checkpoint: checkpoint, rows: rows,
+                                         gallery: isBest ? validator.gallerySamples(out) : [])))
             // buffers of sizes that vary from step to step (matched targets) would pile up in the pool
             BufferPool.shared.drain()
             epoch += 1

@@ -44,6 +44,8 @@ public struct EpochReport {
     public var checkpoint: Checkpoint
     /// Every row so far (results.csv).
     public var rows: [EpochResult]
+    /// The first validation images with this epoch's detections, when the epoch is the best so far.
+    public var gallery: [GallerySample]
 }
 
 /// Receives the trainer's events; logging, checkpoints and progress are separate listeners.

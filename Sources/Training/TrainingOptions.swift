@@ -8,6 +8,11 @@ public struct TrainingOptions: Sendable {
     public var spec: DetectorSpec
     public var epochs = 30
     public var batch = 16
+    /// The nominal batch: gradients accumulate over about nbs / batch batches per optimiser step,
+    /// and weight decay scales by batch × accumulate / nbs (train.py hard-codes nbs = 64).
+    public var nominalBatch = 64
+    /// Warm-up lasts max(warmup_epochs × batches per epoch, this) iterations (train.py: 100).
+    public var minWarmupIterations = 100
     public var imageSize = 160
     public var seed: UInt64 = 0
     public var hyp = Hyperparameters()
@@ -27,6 +32,9 @@ public struct TrainingOptions: Sendable {
     public func identity(datasetFingerprint: String) -> String {
         var text = "\(spec)|nc=\(spec.classes)|e=\(epochs)|b=\(batch)|s=\(imageSize)|seed=\(seed)|cos=\(cosLR)|p=\(patience)|o=\(optimizer.rawValue)|data=\(datasetFingerprint)"
         for key in Hyperparameters.keys { text += "|\(key.name)=\(hyp[key.name])" }
+        // absent at YOLOv5's values: runs from before these keys existed keep their identity
+        if nominalBatch != 64 { text += "|nbs=\(nominalBatch)" }
+        if minWarmupIterations != 100 { text += "|nw=\(minWarmupIterations)" }
         return SHA256.hex(Array(text.utf8))
     }
 

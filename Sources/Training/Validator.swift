@@ -18,8 +18,9 @@ public final class Validator {
 
     /// Batches of `batchSize` (train.py passes twice the training batch), pad 0.5, stride 32.
     // yolov5 v7.0 utils/dataloaders.py LoadImagesAndLabels.__init__ (rect=True)
-    public init(store: ImageStore, batchSize: Int, stride: Int = 32, pad: Double = 0.5) {
+    public init(store: ImageStore, batchSize: Int, stride: Int = 32, pad: Double = 0.5, galleryCount: Int = 0) {
         self.store = store
+        self.galleryCount = galleryCount
         self.batchSize = batchSize
         let items = store.dataset.items
         let ratios = items.map { Double($0.height) / Double($0.width) }
@@ -41,7 +42,13 @@ public final class Validator {
         public var metrics: YOLOv5Metrics
         public var losses: (box: Double, obj: Double, cls: Double)
         public var seconds: Double
+        /// What detect.py would show on the first `galleryCount` images (by dataset index): confidence
+        /// above 0.25, IoU 0.45, the best class of each box only.
+        public var detected: [Int: [YOLOPrediction]]
     }
+
+    /// How many of the first validation images also get detect.py's detections (the report's gallery).
+    public let galleryCount: Int
 
     /// Validates `model` (put into evaluation mode here); `progress` is told each finished batch.
     // yolov5 v7.0 val.py run (called from train.py: conf 0.001, iou 0.6, max_det 300, multi_label)
@@ -49,6 +56,7 @@ public final class Validator {
         let started = Date()
         _ = model.eval()
         var annotated: [AnnotatedImage] = []
+        var detected: [Int: [YOLOPrediction]] = [:]
         var sums = (box: 0.0, obj: 0.0, cls: 0.0)
         let classes = model.spec.classes
         let batches = batchShapes.count
@@ -76,17 +84,21 @@ public final class Validator {
             for (k, i) in indices.enumerated() {
                 let item = store.dataset.items[i]
                 let gain = Double(boxed[k].sourceHeight) / Double(item.height) * boxed[k].ratio
-                let kept = Self.detections(decoded.data + k * rows * no, rows: rows, classes: classes)
-                let predictions = kept.map { p -> YOLOPrediction in
-                    // scale_boxes: remove the padding, undo the gain, clip to the original image
-                    func x(_ v: Float) -> Double { min(max((Double(v) - boxed[k].pad.x) / gain, 0), Double(item.width)) }
-                    func y(_ v: Float) -> Double { min(max((Double(v) - boxed[k].pad.y) / gain, 0), Double(item.height)) }
-                    let x1 = x(p.box.x1), x2 = x(p.box.x2), y1 = y(p.box.y1), y2 = y(p.box.y2)
-                    let w = Double(item.width), h = Double(item.height)
-                    return YOLOPrediction(classID: p.classID, box: NormalizedBox(cx: (x1 + x2) / 2 / w, cy: (y1 + y2) / 2 / h,
-                                                                                  w: (x2 - x1) / w, h: (y2 - y1) / h),
-                                          confidence: Double(p.confidence))
+                let rowsOfImage = decoded.data + k * rows * no
+                func scaled(_ kept: [PredictedBox]) -> [YOLOPrediction] {
+                    kept.map { p -> YOLOPrediction in
+                        // scale_boxes: remove the padding, undo the gain, clip to the original image
+                        func x(_ v: Float) -> Double { min(max((Double(v) - boxed[k].pad.x) / gain, 0), Double(item.width)) }
+                        func y(_ v: Float) -> Double { min(max((Double(v) - boxed[k].pad.y) / gain, 0), Double(item.height)) }
+                        let x1 = x(p.box.x1), x2 = x(p.box.x2), y1 = y(p.box.y1), y2 = y(p.box.y2)
+                        let w = Double(item.width), h = Double(item.height)
+                        return YOLOPrediction(classID: p.classID, box: NormalizedBox(cx: (x1 + x2) / 2 / w, cy: (y1 + y2) / 2 / h,
+                                                                                      w: (x2 - x1) / w, h: (y2 - y1) / h),
+                                              confidence: Double(p.confidence))
+                    }
                 }
+                let predictions = scaled(Self.detections(rowsOfImage, rows: rows, classes: classes))
+                if i < galleryCount { detected[i] = scaled(Self.detections(rowsOfImage, rows: rows, classes: classes, options: NMSOptions(), multiLabel: false)) }
                 annotated.append(AnnotatedImage(path: item.path, width: item.width, height: item.height,
                                                 labels: item.labels, predictions: predictions))
             }
@@ -95,7 +107,7 @@ public final class Validator {
         let metrics = yolov5Evaluate(annotated, classCount: classes)
         let n = Double(max(batches, 1))
         return Output(metrics: metrics, losses: (sums.box / n, sums.obj / n, sums.cls / n),
-                      seconds: Date().timeIntervalSince(started))
+                      seconds: Date().timeIntervalSince(started), detected: detected)
     }
 
     /// Letterboxed image `i` at `shape`, kept after its first use (the shape of an image's batch never changes).
@@ -106,12 +118,13 @@ public final class Validator {
         return boxed
     }
 
-    /// YOLOv5's NMS for validation on one image's decoded rows (cx, cy, w, h, obj, class scores):
-    /// rows with objectness above 0.001, one candidate per class whose obj × class score is above
-    /// 0.001 (multi-label), class-aware suppression at IoU 0.6, at most 300 kept.
-    // yolov5 v7.0 utils/general.py non_max_suppression(multi_label=True)
-    static func detections(_ p: UnsafeMutablePointer<Float>, rows: Int, classes: Int) -> [PredictedBox] {
-        let options = NMSOptions.validation
+    /// YOLOv5's NMS on one image's decoded rows (cx, cy, w, h, obj, class scores): rows with
+    /// objectness above the threshold; with `multiLabel` one candidate per class whose obj × class
+    /// score is above it (validation: 0.001, IoU 0.6, 300 kept), else the best class only
+    /// (detect.py: 0.25, IoU 0.45); class-aware suppression.
+    // yolov5 v7.0 utils/general.py non_max_suppression
+    static func detections(_ p: UnsafeMutablePointer<Float>, rows: Int, classes: Int, options: NMSOptions = .validation,
+                           multiLabel: Bool = true) -> [PredictedBox] {
         let no = 5 + classes
         var candidates: [PredictedBox] = []
         for r in 0..<rows {
@@ -119,9 +132,17 @@ public final class Validator {
             let obj = row[4]
             guard obj > options.confidenceThreshold else { continue }
             let box = PixelBox(x1: row[0] - row[2] / 2, y1: row[1] - row[3] / 2, x2: row[0] + row[2] / 2, y2: row[1] + row[3] / 2)
-            for c in 0..<classes {
-                let confidence = row[5 + c] * obj
-                if confidence > options.confidenceThreshold { candidates.append(PredictedBox(box: box, confidence: confidence, classID: c)) }
+            if multiLabel {
+                for c in 0..<classes {
+                    let confidence = row[5 + c] * obj
+                    if confidence > options.confidenceThreshold { candidates.append(PredictedBox(box: box, confidence: confidence, classID: c)) }
+                }
+            } else if classes > 0 {
+                // conf, j = x[:, 5:].max(1, keepdim=True): the first of equal scores
+                var best = 0
+                for c in 1..<max(classes, 1) where row[5 + c] * obj > row[5 + best] * obj { best = c }
+                let confidence = row[5 + best] * obj
+                if confidence > options.confidenceThreshold { candidates.append(PredictedBox(box: box, confidence: confidence, classID: best)) }
             }
         }
         return nonMaxSuppression(candidates, options: options)

@@ -1,7 +1,8 @@
 /// A model choice that cannot be built: the message names the value and lists the valid ones.
 public enum ZooError: Error, Equatable, CustomStringConvertible {
     case unknownBackbone(String, valid: [String])
-    case unsupportedWidth(backbone: String, width: String, valid: [String])
+    /// `written` is the value as the user wrote it (`mobilenetv1@0.3`).
+    case unsupportedWidth(written: String, backbone: String, width: String, valid: [String])
     case unknownNeck(String, valid: [String])
     case invalidRates(String, reason: String)
     case invalidImageSize(Int)
@@ -11,8 +12,8 @@ public enum ZooError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .unknownBackbone(name, valid):
             return "unknown backbone '\(name)'; valid backbones: \(valid.joined(separator: ", "))"
-        case let .unsupportedWidth(backbone, width, valid):
-            return "backbone '\(backbone)' has no width \(width); valid widths: \(valid.joined(separator: ", "))"
+        case let .unsupportedWidth(written, backbone, width, valid):
+            return "backbone '\(written)': \(backbone) has no width \(width); valid widths: \(valid.joined(separator: ", ")) (e.g. '\(backbone)@\(valid.last ?? "1")')"
         case let .unknownNeck(name, valid):
             return "unknown neck '\(name)'; valid necks: \(valid.joined(separator: ", "))"
         case let .invalidRates(text, reason):

@@ -39,6 +39,9 @@ extension StudyCtl {
             @Option(help: "Seed: the same seed gives the same dataset.")
             var seed: UInt64 = 0
 
+            @Option(help: "hard: the 8 classes above; easy: circle, square, triangle and star, 1–3 large shapes apart from each other on a flat background, no clutter.")
+            var preset: ShapesDataset.Preset = .hard
+
             func validate() throws {
                 guard train >= 1, val >= 1, train <= 1_000_000, val <= 1_000_000 else {
                     throw ValidationError("--train and --val must be from 1 to 1000000")
@@ -49,7 +52,7 @@ extension StudyCtl {
             func run() throws {
                 let started = Date()
                 do {
-                    try ShapesDataset.write(to: out, train: train, val: val, imageSize: imgsz, seed: seed)
+                    try ShapesDataset.write(to: out, train: train, val: val, imageSize: imgsz, seed: seed, preset: preset)
                 } catch {
                     throw CLIError.failed("error: \(error)")
                 }

@@ -28,7 +28,27 @@ struct DryRun {
                            clock(total), ThreadPool.shared.threadCount))
     }
 
-    /// Parameters, GFLOPs and the median seconds of a training step (forward, backward) and a forward pass.
+    /// Seconds to train `cells` with `jobs` at once on `threads` threads: each distinct model's
+    /// step measured now on its share of the threads, the cells spread evenly over the jobs.
+    func estimate(_ cells: [Cell], jobs: Int, threads: Int) -> Double {
+        let (trainImages, valImages) = imageCounts()
+        var measured: [String: (step: Double, forward: Double)] = [:]
+        var total = 0.0
+        ThreadPool.using(ThreadPool(threads: max(1, threads / max(jobs, 1)))) {
+            for cell in cells {
+                let key = "\(cell.backbone)__\(cell.neck)__\(cell.imageSize)"
+                if measured[key] == nil { let m = measure(cell); measured[key] = (m.step, m.forward) }
+                let m = measured[key]!
+                let steps = Double((max(trainImages, 1) + study.batch - 1) / study.batch) * Double(study.epochs)
+                total += steps * m.step + Double(study.epochs) * Double(valImages) * m.forward / Double(study.batch)
+            }
+        }
+        return total / Double(min(max(jobs, 1), max(cells.count, 1)))
+    }
+
+    /// Parameters, GFLOPs and the median seconds of a training step and of a forward pass. The
+    /// step is the trainer's: forward, YOLOv5's loss on three boxes per image, backward, and (as
+    /// often as the nominal batch asks) the optimiser step and the EMA update.
     func measure(_ cell: Cell) -> (params: Int, gflops: Double, step: Double, forward: Double) {
         let spec = DetectorSpec(backbone: cell.backbone, neck: cell.neck, classes: classes())
         let model = Detector(spec: spec, seed: 0)
@@ -37,27 +57,41 @@ struct DryRun {
         var rng = Philox(seed: 1)
         let s = cell.imageSize
         let x = Tensor(rng.uniform(study.batch * 3 * s * s), shape: [study.batch, 3, s, s])
+        let targets = (0..<study.batch).flatMap { n in
+            (0..<3).map { k in TargetBox(image: n, classID: k % spec.classes, cx: 0.25 + 0.25 * Float(k), cy: 0.5, w: 0.3, h: 0.4) }
+        }
+        let loss = YOLOv5Loss(hyp: .scaled(box: 0.05, obj: 1, cls: 0.5, levels: 3, classes: spec.classes, imageSize: s,
+                                           clsPositiveWeight: 1, objPositiveWeight: 1, anchorT: 4, labelSmoothing: 0),
+                              anchors: model.detect.gridAnchors, classes: spec.classes)
+        let group = ParameterGroup(model.parameters(), lr: 0.001, momentum: 0.9)
+        let optimizer: Optimizer = study.optimizer == .sgd ? SGD([group], nesterov: true) : AdamW([group])
+        let state = model.stateDict(), ema = ModelEMA(state)
+        let stepEvery = Double(max(1, Int((Double(study.nominalBatch) / Double(study.batch)).rounded())))
         var steps: [Double] = [], forwards: [Double] = []
         for _ in 0..<3 {
             let t0 = Date()
             let out = model(x)
             let t1 = Date()
-            out.map { sum($0) }.reduce(Tensor(zeros: [1])) { $0 + $1 }.backward()
-            steps.append(Date().timeIntervalSince(t0))
+            loss(out, targets).total.backward()
+            let t2 = Date()
+            optimizer.step()
+            optimizer.zeroGrad()
+            ema.update(from: state)
+            steps.append(t2.timeIntervalSince(t0) + Date().timeIntervalSince(t2) / stepEvery)
             forwards.append(t1.timeIntervalSince(t0))
-            for p in model.parameters() { p.grad = nil }
         }
         return (summary.parameters, summary.gflops, steps.sorted()[1], forwards.sorted()[1])
     }
 
     func classes() -> Int {
         if case .yaml(let path) = study.data, let data = try? DataYAML.load(path) { return data.names.count }
+        if case .shapes(_, _, _, _, let preset) = study.data { return preset.names.count }
         return ShapesDataset.names.count
     }
 
     func imageCounts() -> (Int, Int) {
         switch study.data {
-        case .shapes(let train, let val, _, _): return (train, val)
+        case .shapes(let train, let val, _, _, _): return (train, val)
         case .yaml(let path):
             guard let data = try? DataYAML.load(path) else { return (0, 0) }
             let count = { (split: String) in (try? DatasetSplit.images(data.splits[split] ?? [], split: split, yamlFile: path).count) ?? 0 }

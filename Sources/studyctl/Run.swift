@@ -102,11 +102,18 @@ extension StudyCtl {
                                      folder: folder, threads: threads.threads, jobs: jobs,
                                      command: command, listener: progress)
             progress.line("Study \(study.name): \(study.cells.count) cells (\(study.backbones.count) backbones × \(study.necks.count) necks × \(study.imageSizes.count) sizes × \(study.repeats) seeds), \(study.epochs) epochs each; \(threads.threads) threads, \(jobs) at a time; output \(folder.path)")
+            let started = Date()
+            let left = study.cells.filter { (cell == nil || $0.name == cell) && (fresh || !FileManager.default.fileExists(atPath: folder.summary($0))) }
+            if !left.isEmpty {
+                let seconds = DryRun(study: study).estimate(left, jobs: jobs, threads: threads.threads)
+                progress.line("Estimated time: \(clock(seconds)) for \(left.count) cell(s) to train (a step of each model measured now; data loading and validation add a little)")
+            }
             installInterruptHandler()
             do {
                 let recommendation = try runner.run(fresh: fresh, onlyCell: cell)
                 progress.line("\nResults: \(folder.recommendation), manifest: \(folder.manifest)")
                 try writeReport(study, folder: folder.path, progress: progress)
+                progress.line("Wall time: \(clock(Date().timeIntervalSince(started)))")
                 if recommendation.recommended == nil && cell == nil { throw ExitCode(1) }
             } catch let interrupted as TrainingInterrupted {
                 progress.line("\nStopped in epoch \(interrupted.epoch) of the current cell; finished epochs and cells are saved. Run `\(command)` again to continue.")

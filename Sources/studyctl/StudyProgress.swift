@@ -14,7 +14,7 @@ final class StudyProgress: StudyListener {
     private var position = ""
 
     init(logPath: String, jobs: Int) {
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         log = FileHandle(forWritingAtPath: logPath)
         _ = try? log?.seekToEnd()
         self.jobs = jobs
@@ -68,12 +68,14 @@ enum RecommendationTable {
         func right(_ text: String, _ width: Int) -> String { EvalTable.pad(text, width) }
         func left(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
         let ratio = "\(r.metric)/\(r.cost)", ratioWidth = max(13, ratio.count)
-        var lines = ["rank  " + left("cell", 38) + right("params", 8) + right("GFLOPs", 9) + right("latency", 9) + right("mAP50", 13)
+        // latency is in the recommendation only when it ranks by it (a measurement of the machine)
+        let latency = r.cells.contains { $0.latencyMs != nil }
+        var lines = ["rank  " + left("cell", 38) + right("params", 8) + right("GFLOPs", 9) + (latency ? right("latency", 9) : "") + right("mAP50", 13)
             + right("mAP50-95", 13) + right(ratio, ratioWidth + 2) + "  pareto"]
         for c in r.cells {
             let name = c.name.count > 38 ? String(c.name.prefix(37)) + "…" : c.name
             lines.append(right("\(c.rank)", 4) + "  " + left(name, 38) + right(String(format: "%.2fM", Double(c.parameters) / 1e6), 8)
-                + right(String(format: "%.3f", c.gflops), 9) + right(String(format: "%.1fms", c.latencyMs), 9)
+                + right(String(format: "%.3f", c.gflops), 9) + (latency ? right(c.latencyMs.map { String(format: "%.1fms", $0) } ?? "-", 9) : "")
                 + right(pm(c.map50), 13) + right(pm(c.map50to95), 13) + right(String(format: "%.3f", c.accuracyPerCost), ratioWidth + 2)
                 + (c.onParetoFront ? "  yes" : ""))
         }

@@ -52,8 +52,14 @@ extension StudyCtl {
         @Option(help: "Epochs to train.")
         var epochs: Int = 30
 
-        @Option(help: "Images per batch (gradients accumulate to 64 as YOLOv5 does).")
+        @Option(help: "Images per batch (gradients accumulate to --nbs as YOLOv5 does).")
         var batch: Int = 16
+
+        @Option(help: "Warm-up lasts at least this many iterations, whatever warmup_epochs gives (YOLOv5: 100).")
+        var warmupMinIters: Int = 100
+
+        @Option(help: "Nominal batch: one optimiser step per about nbs images (YOLOv5: 64); a short run takes more steps with a smaller one.")
+        var nbs: Int = 64
 
         @Option(help: "Training image size in pixels, a multiple of 32.")
         var imgsz: Int = 160
@@ -85,6 +91,9 @@ extension StudyCtl {
         @Option(help: "Images of the built-in dataset: val count.")
         var synthVal: Int = 100
 
+        @Option(help: "Built-in dataset preset: hard (8 classes, clutter, occlusion) or easy (4 classes, large shapes on flat backgrounds).")
+        var synthPreset: ShapesDataset.Preset = .hard
+
         @OptionGroup var threads: ThreadsOption
 
         @Option(help: "Run folder: results, weights, checkpoint, log.")
@@ -96,6 +105,10 @@ extension StudyCtl {
         func validate() throws {
             guard epochs >= 1, epochs <= 10_000 else { throw ValidationError("--epochs must be from 1 to 10000, got \(epochs)") }
             guard batch >= 1, batch <= 1024 else { throw ValidationError("--batch must be from 1 to 1024, got \(batch)") }
+            guard nbs >= 1, nbs <= 4096 else { throw ValidationError("--nbs must be from 1 to 4096, got \(nbs)") }
+            guard warmupMinIters >= 0, warmupMinIters <= 1_000_000 else {
+                throw ValidationError("--warmup-min-iters must be from 0 to 1000000, got \(warmupMinIters)")
+            }
             guard patience >= 0 else { throw ValidationError("--patience must be 0 or more, got \(patience)") }
             guard synthTrain >= 1, synthVal >= 1, synthTrain <= 1_000_000, synthVal <= 1_000_000 else {
                 throw ValidationError("--synth-train and --synth-val must be from 1 to 1000000")
@@ -120,6 +133,8 @@ extension StudyCtl {
             }
             var options = TrainingOptions(spec: spec, output: output)
             (options.epochs, options.batch, options.imageSize, options.seed) = (epochs, batch, imgsz, seed)
+            options.nominalBatch = nbs
+            options.minWarmupIterations = warmupMinIters
             (options.hyp, options.cosLR, options.patience) = (hyperparameters, cosLR, patience)
             options.optimizer = optimizer == .sgd ? .sgd : .adamW
             try TrainCommand(options: options, yaml: yaml, cache: cache, resume: resume).run()
@@ -131,8 +146,8 @@ extension StudyCtl {
             let folder = output + "/shapes"
             let yaml = folder + "/data.yaml"
             if FileManager.default.fileExists(atPath: yaml) { return yaml }
-            print("Generating the built-in dataset 'shapes' (\(synthTrain) train, \(synthVal) val, \(imgsz) px, seed \(seed)) in \(folder)")
-            try ShapesDataset.write(to: folder, train: synthTrain, val: synthVal, imageSize: imgsz, seed: seed)
+            print("Generating the built-in dataset 'shapes' (\(synthPreset.rawValue): \(synthTrain) train, \(synthVal) val, \(imgsz) px, seed \(seed)) in \(folder)")
+            try ShapesDataset.write(to: folder, train: synthTrain, val: synthVal, imageSize: imgsz, seed: seed, preset: synthPreset)
             return yaml
         }
     }
@@ -150,6 +165,8 @@ extension StudyCtl {
 
     enum CacheChoice: String, ExpressibleByArgument, CaseIterable { case auto, ram, none }
 }
+
+extension ShapesDataset.Preset: ExpressibleByArgument {}
 
 /// Runs `body`, turning an input problem into a one-line bad-input error.
 func inputProblem<T>(_ body: () throws(InputProblem) -> T) throws -> T {

@@ -46,9 +46,9 @@ struct TrainCommand {
 
         let trainStore = ImageStore(train, imageSize: options.imageSize, forTraining: true)
         let valStore = ImageStore(val, imageSize: options.imageSize, forTraining: false)
-        for (name, store) in [("train", trainStore), ("val", valStore)] { cacheImages(store, name: name, progress: progress) }
+        for (name, store) in [("train", trainStore), ("val", valStore)] { try cacheImages(store, name: name, progress: progress) }
         let trainer = Trainer(options: options, trainStore: trainStore,
-                              validator: Validator(store: valStore, batchSize: options.batch * 2), datasetFingerprint: fingerprint)
+                              validator: Validator(store: valStore, batchSize: options.batch * 2, galleryCount: GallerySample.count), datasetFingerprint: fingerprint)
         trainer.listeners = [folder, progress]
         progress.line("\(options.spec.description): \(options.epochs) epochs, batch \(options.batch), \(options.imageSize) px, seed \(options.seed), \(ThreadPool.shared.threadCount) threads; logging to \(options.output)")
         installInterruptHandler()
@@ -64,7 +64,7 @@ struct TrainCommand {
     }
 
     /// Decodes and keeps the images in RAM when asked to, or (auto) when they fit in a quarter of it.
-    func cacheImages(_ store: ImageStore, name: String, progress: TrainProgress) {
+    func cacheImages(_ store: ImageStore, name: String, progress: TrainProgress) throws {
         let bytes = store.resizedBytes
         let physical = Int(ProcessInfo.processInfo.physicalMemory)
         let fits = bytes < physical / 4
@@ -74,6 +74,9 @@ struct TrainCommand {
         }
         let started = Date()
         let problems = store.cacheAll()
+        if problems.count == store.dataset.count {
+            throw CLIError.badInput("error: \(yaml.file): \(name): none of the \(problems.count) images can be decoded, so there is nothing to train on (first: \(problems[0]))")
+        }
         for problem in problems.prefix(5) { progress.line("warning: \(problem) (trained as a grey image)") }
         progress.line(String(format: "%@: cached %d images in RAM (%.1f MB) in %.1f s", name, store.dataset.count, Double(bytes) / 1e6,
                              Date().timeIntervalSince(started)))

@@ -18,7 +18,7 @@ final class TrainProgress: TrainingListener {
     init(logPath: String, prefix: String = "", plain: Bool = false) {
         terminal = !plain && isatty(STDOUT_FILENO) != 0
         self.prefix = prefix
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         log = FileHandle(forWritingAtPath: logPath)
         _ = try? log?.seekToEnd()
     }

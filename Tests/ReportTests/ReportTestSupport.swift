@@ -14,8 +14,8 @@ func runProgram(_ program: String, _ arguments: [String]) throws -> (status: Int
     let dir = try temporaryFolder("run")
     defer { try? FileManager.default.removeItem(at: dir) }
     let (outURL, errURL) = (dir.appendingPathComponent("out"), dir.appendingPathComponent("err"))
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments

@@ -35,6 +35,6 @@ struct RecipeChangesTests {
         let data = try Self.study(extra: "").recipeChanges(from: try StudyFile.parse(
             "[study]\nname = \"s\"\n[data.synthetic]\nkind = \"shapes\"\ntrain = 50\n[train]\nepochs = 3\n[grid]\nbackbone = [\"cspdarknet\"]",
             file: "study.toml", folder: ""))
-        #expect(data == ["[data]: shapes (train 50, val 100, imgsz 160, seed 0) → shapes (train 500, val 100, imgsz 160, seed 0)"])
+        #expect(data == ["[data]: shapes (hard, train 50, val 100, imgsz 160, seed 0) → shapes (hard, train 500, val 100, imgsz 160, seed 0)"])
     }
 }

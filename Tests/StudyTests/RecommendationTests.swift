@@ -45,9 +45,24 @@ struct RecommendationTests {
         #expect(r.cells.map(\.name) == ["big", "small", "bad"])
         #expect(r.cells.map(\.onParetoFront) == [true, true, false])
         #expect(r.rule.contains("small") && r.rule.contains("within 0.02"))
-        #expect(r.noise.contains("within seed noise"))
+        #expect(r.noise.contains("small and big are within seed noise"))
+        #expect(r.noise.contains("small and bad differ beyond seed noise"), "\(r.noise)")
         let p = try #require(SeedStatistics.welchP([0.495, 0.505], [0.50, 0.52]))
-        #expect(r.comparisons == [.init(cell: "big", p: p)], "the leader, as figures for the report")
+        let q = try #require(SeedStatistics.welchP([0.495, 0.505], [0.30, 0.31]))
+        #expect(q < 0.05)
+        #expect(r.comparisons == [.init(cell: "big", p: p), .init(cell: "bad", p: q)], "the leader and the runner-up outside the tolerance")
+    }
+
+    /// A clear winner is still set against the runner-up, so two seeds always give a verdict.
+    @Test func aClearWinnerIsComparedWithTheRunnerUp() throws {
+        let r = RecommendationBuilder.build(
+            [Self.group("a", [0.80, 0.74], params: 2_000_000), Self.group("b", [0.64, 0.63], params: 2_000_000)],
+            metric: .map50, cost: .params, tolerance: 0.02)
+        #expect(r.recommended == "a")
+        let p = try #require(SeedStatistics.welchP([0.80, 0.74], [0.64, 0.63]))
+        #expect(r.comparisons?.map(\.cell) == ["b"])
+        #expect(abs((r.comparisons?.first?.p ?? 0) - p) < 1e-12)
+        #expect(!r.noise.contains("only cell"))
     }
 
     @Test func oneSeedGivesNoComparisons() {

@@ -40,6 +40,19 @@ struct StudyFileTests {
             "cspdarknet__pan-sppf__s0", "cspdarknet__pan-aspp__s0", "ghostnet__pan-sppf__s0", "ghostnet__pan-aspp__s0",
         ])
         #expect(study.epochs == 3 && study.batch == 8 && study.imageSize == 64 && study.hyp["lr0"] == 0.01)
+        #expect(study.nominalBatch == 64, "YOLOv5's nominal batch unless [train] nbs says otherwise")
+        #expect(study.data == .shapes(train: 10, val: 100, imageSize: 160, seed: 0, preset: .hard))
+    }
+
+    @Test func theShortRecipeKeysAreRead() throws {
+        let text = Self.valid.replacingOccurrences(of: "batch = 8", with: "batch = 8\nnbs = 8")
+            .replacingOccurrences(of: "train = 10", with: "train = 10\npreset = \"easy\"")
+        let study = try Self.load(text).get()
+        #expect(study.nominalBatch == 8)
+        #expect(study.data == .shapes(train: 10, val: 100, imageSize: 160, seed: 0, preset: .easy))
+        let changes = study.recipeChanges(from: try Self.load(Self.valid).get())
+        #expect(changes.contains("[train] nbs: 64 → 8"))
+        #expect(changes.contains { $0.hasPrefix("[data]: shapes (hard,") })
     }
 
     static let cases: [(String, String, String)] = [
@@ -57,7 +70,27 @@ struct StudyFileTests {
         ("[data.synthetic]\nkind = \"shapes\"\ntrain = 10", "[data]\nyaml = \"missing/data.yaml\"", "does not exist (`yaml` is relative to the study file) in [data] at study.toml:6"),
         ("seed = 0", "seed = 0\nrepeats = 0", "`repeats` = 0 is out of range 1...100 in [study] at study.toml:4"),
         ("[grid]", "[grid\n", "study.toml:14: not valid TOML"),
+        ("train = 10", "train = 10\npreset = \"eazy\"", "`preset` = \"eazy\" is not one of hard, easy in [data.synthetic] at study.toml:8 — did you mean `easy`?"),
+        ("batch = 8", "batch = 8\nnbs = 0", "`nbs` = 0 is out of range 1...4096 in [train] at study.toml:12"),
     ]
+
+    /// A data.yaml whose `names` is a number is refused when the study file is read (YOLOv5's
+    /// check_dataset stops on it too), naming the dataset file, its line and the key.
+    @Test func aDatasetFileWithoutClassNamesIsRefusedUpFront() throws {
+        let dir = NSTemporaryDirectory() + "studyfile-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/images/train", withIntermediateDirectories: true)
+        try "path: .\ntrain: images/train\nval: images/train\nnames: 5\n".write(toFile: dir + "/data.yaml", atomically: true, encoding: .utf8)
+        let text = Self.valid.replacingOccurrences(of: "[data.synthetic]\nkind = \"shapes\"\ntrain = 10", with: "[data]\nyaml = \"data.yaml\"")
+        try text.write(toFile: dir + "/study.toml", atomically: true, encoding: .utf8)
+        do {
+            _ = try StudyFile.load(dir + "/study.toml")
+            Issue.record("names: 5 was accepted")
+        } catch {
+            #expect(error.description.contains("data.yaml:4: names: expected a list or a map of class names"), "\(error)")
+            #expect(error.description.hasSuffix("(the dataset file of [data] at study.toml:6)"), "\(error)")
+            #expect(!error.description.contains("\n"))
+        }
+    }
 
     @Test(arguments: cases.indices)
     func malformedFilesGiveOneLineNamingFileLineAndKey(_ i: Int) {

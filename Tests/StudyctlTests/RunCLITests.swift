@@ -35,7 +35,7 @@ struct RunCLITests {
         return path
     }
 
-    static let files = ["results.csv", "curves.json", "weights/last.safetensors", "weights/best.safetensors"]
+    static let files = ["results.csv", "curves.json", "weights/last.safetensors", "weights/best.safetensors", "gallery.json", "gallery/0.png"]
     static let cells = ["cspdarknet__pan-sppf__s0", "shufflenetv2@0.5__pan-sppf__s0"]
 
     func expectSameRuns(_ a: String, _ b: String) {
@@ -46,15 +46,11 @@ struct RunCLITests {
                 #expect(x != nil && x == y, "\(cell)/\(file) differs between \(a) and \(b)")
             }
         }
-        // Latency is a measurement of this moment (recorded beside the numbers, never part of them
-        // unless the study ranks by it): everything else must match.
-        func withoutLatency(_ path: String) -> String? {
-            guard let data = FileManager.default.contents(atPath: path) else { return nil }
-            return String(decoding: data, as: UTF8.self).split(separator: "\n").filter { !$0.contains("\"latencyMs\"") && !$0.contains("ms of batch-1") }
-                .joined(separator: "\n")
-        }
-        let ra = withoutLatency(a + "/recommendation.json"), rb = withoutLatency(b + "/recommendation.json")
-        #expect(ra != nil && ra == rb, "recommendation.json differs beyond latency")
+        // Latency is a measurement of this moment, kept in summary.json and out of the recommendation
+        // unless the study ranks by it: recommendation.json is the same bytes.
+        let ra = FileManager.default.contents(atPath: a + "/recommendation.json")
+        let rb = FileManager.default.contents(atPath: b + "/recommendation.json")
+        #expect(ra != nil && ra == rb, "recommendation.json differs")
     }
 
     @Test func jobsOneAndTwoAndKilledRunsGiveTheSameFiles() throws {

@@ -181,4 +181,19 @@ struct TrainCLITests {
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("warning: ignoring") && result.output.contains("im1.png"), "\(result.output)")
     }
+
+    /// Every training image passes the header check but cannot be decoded: refused before training.
+    @Test func aTrainingSetOfUndecodableImagesStopsBeforeTraining() throws {
+        let yaml = try Self.handmade("undecodable", labels: [:])
+        let folder = (yaml as NSString).deletingLastPathComponent
+        for k in 0..<2 {
+            let path = "\(folder)/images/train/im\(k).png"
+            let head = try Data(contentsOf: URL(fileURLWithPath: path)).prefix(33)  // signature and IHDR: the size reads fine
+            try (head + Data(repeating: 0x5A, count: 200)).write(to: URL(fileURLWithPath: path))
+        }
+        let result = try train(yaml, "undecodable-run")
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.output.contains("train: none of the 2 images can be decoded"), "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: Self.folder("undecodable-run") + "/results.csv"))
+    }
 }

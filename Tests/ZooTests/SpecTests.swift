@@ -22,6 +22,8 @@ struct SpecTests {
         #expect(backbone.contains("'resnet50'") && backbone.contains("mobilenetv3-small") && backbone.contains("cspdarknet"))
         let width = message { _ = try BackboneSpec(parsing: "ghostnet@0.5") }
         #expect(width.contains("0.5") && width.contains("valid widths: 1.0"))
+        let written = message { _ = try BackboneSpec(parsing: "mobilenetv1@0.3") }
+        #expect(written.hasPrefix("backbone 'mobilenetv1@0.3': mobilenetv1 has no width 0.3; valid widths: "), "\(written)")
         let neck = message { _ = try NeckSpec(parsing: "bifpn") }
         #expect(neck.contains("'bifpn'") && neck.contains("pan-sppf"))
         #expect(message { _ = try NeckSpec(parsing: "pan-aspp@0,2") }.contains("at least 1"))

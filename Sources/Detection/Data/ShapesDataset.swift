@@ -2,14 +2,24 @@ import CCairo
 import Engine
 import Foundation
 
-/// The built-in dataset `shapes`: 8 classes of filled shapes drawn with Cairo from a seed, in
-/// random colours, rotations and sizes (a few pixels to most of the image), partly occluding each
-/// other, on textured and noisy backgrounds with clutter that is not an object (lines, arcs, specks).
+/// The built-in dataset `shapes`, drawn with Cairo from a seed in one of two presets.
 ///
-/// Image i of a split depends only on (seed, split, i), so the same seed gives the same bytes
-/// whatever the thread count.
+/// `hard` (the default): 8 classes of filled shapes in random colours, rotations and sizes (a few
+/// pixels to most of the image), partly occluding each other, on textured and noisy backgrounds with
+/// clutter that is not an object (lines, arcs, specks). `easy`: 4 classes (circle, square, triangle,
+/// star), 1–3 large shapes that never overlap, on a flat background they stand out from — a set a
+/// detector learns in minutes, for showing the workflow. Image i of a split depends only on (seed,
+/// preset, split, i), so the same seed gives the same bytes whatever the thread count.
 public enum ShapesDataset {
     public static let names = ["circle", "square", "triangle", "star", "ring", "cross", "hexagon", "ellipse"]
+
+    /// How hard the generated images are.
+    public enum Preset: String, Sendable, CaseIterable {
+        case hard, easy
+
+        /// The class names, in class-id order (the first of `ShapesDataset.names`).
+        public var names: [String] { self == .hard ? ShapesDataset.names : Array(ShapesDataset.names.prefix(4)) }
+    }
 
     /// One generated image and its labels.
     public struct Image {
@@ -19,7 +29,7 @@ public enum ShapesDataset {
 
     /// Writes `train` and `val` images (PNG) with labels and a data.yaml into `folder`, in the
     /// Ultralytics layout; files are written under temporary names and renamed.
-    public static func write(to folder: String, train: Int, val: Int, imageSize: Int, seed: UInt64) throws {
+    public static func write(to folder: String, train: Int, val: Int, imageSize: Int, seed: UInt64, preset: Preset = .hard) throws {
         let fm = FileManager.default
         for split in ["train", "val"] {
             try fm.createDirectory(atPath: "\(folder)/images/\(split)", withIntermediateDirectories: true)
@@ -28,7 +38,8 @@ public enum ShapesDataset {
         let jobs = (0..<train).map { ("train", 0, $0) } + (0..<val).map { ("val", 1, $0) }
         let failures = EvaluationInput.concurrentMap(jobs.map { [$0.1, $0.2] }) { job -> String? in
             let split = job[0] == 0 ? "train" : "val"
-            let image = make(index: job[1], split: job[0], imageSize: imageSize, seed: seed)
+            let image = preset == .hard ? make(index: job[1], split: job[0], imageSize: imageSize, seed: seed)
+                : makeEasy(index: job[1], split: job[0], imageSize: imageSize, seed: seed)
             let name = String(format: "%06d", job[1])
             do {
                 let png = try PNGCodec.encode(image.rgb)
@@ -43,9 +54,10 @@ public enum ShapesDataset {
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw InputProblem(file: folder, "cannot write: \(failure)") }
-        var yaml = "# studyctl built-in dataset 'shapes' (seed \(seed), \(train) train, \(val) val, \(imageSize) px)\n"
+        let kind = preset == .hard ? "" : ", preset \(preset.rawValue)"
+        var yaml = "# studyctl built-in dataset 'shapes' (seed \(seed), \(train) train, \(val) val, \(imageSize) px\(kind))\n"
         yaml += "path: .\ntrain: images/train\nval: images/val\nnames:\n"
-        for (i, name) in names.enumerated() { yaml += "  \(i): \(name)\n" }
+        for (i, name) in preset.names.enumerated() { yaml += "  \(i): \(name)\n" }
         try writeAtomically(Data(yaml.utf8), to: "\(folder)/data.yaml")
     }
 
@@ -108,6 +120,52 @@ public enum ShapesDataset {
         drawClutter(cr, w, h, &rng)
         cairo_surface_flush(surface)
         let rgb = pixels(surface, w, h, noise: rng.uniform(2, 14), &rng)
+        return Image(rgb: rgb, labels: labels)
+    }
+
+    /// Image `index` of split `split` in the easy preset: 1–3 shapes of 30–65 % of the shorter
+    /// side, wholly inside the image and apart from each other, in colours far from the flat
+    /// background's, with light noise and nothing else.
+    public static func makeEasy(index: Int, split: Int, imageSize s: Int, seed: UInt64) -> Image {
+        var rng = SampleRandom(seed: seed &+ 0x4541_5359, epoch: split, index: index)
+        let long = s, short = Int(Double(s) * rng.uniform(0.75, 1.0)) / 2 * 2
+        let (w, h) = rng.random() < 0.5 ? (long, short) : (short, long)
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h))!
+        defer { cairo_surface_destroy(surface) }
+        let cr = cairo_create(surface)!
+        defer { cairo_destroy(cr) }
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_GRAY)
+        let background = (rng.random(), rng.random(), rng.random())
+        cairo_set_source_rgb(cr, background.0, background.1, background.2)
+        cairo_paint(cr)
+        var labels: [YOLOLabel] = []
+        var boxes: [(Double, Double, Double, Double)] = []
+        let objects = 1 + rng.int(below: 3)
+        var attempts = 0
+        while labels.count < objects && attempts < 40 {
+            attempts += 1
+            let cls = rng.int(below: Preset.easy.names.count)
+            let size = Double(min(w, h)) * rng.uniform(0.3, 0.65)
+            let cx = rng.uniform(0, Double(w)), cy = rng.uniform(0, Double(h))
+            let outline = shapeOutline(cls, cx: cx, cy: cy, size: size, angle: rng.uniform(0, 2 * Double.pi), aspect: 1)
+            let box = bounds(outline)
+            guard box.0 >= 0, box.1 >= 0, box.2 <= Double(w), box.3 <= Double(h) else { continue }
+            let touches = boxes.contains { b in min(b.2, box.2) > max(b.0, box.0) && min(b.3, box.3) > max(b.1, box.1) }
+            guard !touches else { continue }
+            var colour = (rng.random(), rng.random(), rng.random())
+            // far from the background: at least 0.35 apart in the largest channel difference
+            while max(abs(colour.0 - background.0), abs(colour.1 - background.1), abs(colour.2 - background.2)) < 0.35 {
+                colour = (rng.random(), rng.random(), rng.random())
+            }
+            cairo_set_source_rgb(cr, colour.0, colour.1, colour.2)
+            fill(cr, outline, evenOdd: false)
+            boxes.append(box)
+            labels.append(YOLOLabel(classID: cls, box: NormalizedBox(
+                cx: (box.0 + box.2) / 2 / Double(w), cy: (box.1 + box.3) / 2 / Double(h),
+                w: (box.2 - box.0) / Double(w), h: (box.3 - box.1) / Double(h))))
+        }
+        cairo_surface_flush(surface)
+        let rgb = pixels(surface, w, h, noise: rng.uniform(2, 6), &rng)
         return Image(rgb: rgb, labels: labels)
     }
 

@@ -36,7 +36,7 @@ public struct BackboneSpec: Hashable, Sendable, CustomStringConvertible {
         var width = kind.widths[0]
         if parts.count == 2 {
             guard let w = Double(parts[1]), kind.widths.contains(w) else {
-                throw .unsupportedWidth(backbone: name, width: parts[1], valid: kind.widths.map(Self.format))
+                throw .unsupportedWidth(written: text, backbone: name, width: parts[1], valid: kind.widths.map(Self.format))
             }
             width = w
         }
