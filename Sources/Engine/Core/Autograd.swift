@@ -17,7 +17,7 @@ public enum Autograd {
         var gradEnabled = true
     }
 
-    nonisolated(unsafe) private static let key: pthread_key_t = {
+    private static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key) { raw in if let raw { Unmanaged<State>.fromOpaque(raw).release() } }
         return key

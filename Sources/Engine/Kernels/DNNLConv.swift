@@ -276,7 +276,7 @@ public enum DNNLConv {
         return stream!
     }
 
-    nonisolated(unsafe) private static let streamKey: pthread_key_t = {
+    private static let streamKey: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key) { raw in if let raw { dnnl_stream_destroy(OpaquePointer(raw)) } }
         return key
@@ -284,7 +284,7 @@ public enum DNNLConv {
 
     /// libgomp's omp_set_num_threads, found at run time (oneDNN links libgomp; its header is not
     /// on Swift's include path).
-    nonisolated(unsafe) private static let ompSetNumThreads: (@convention(c) (Int32) -> Void)? = {
+    private static let ompSetNumThreads: (@convention(c) (Int32) -> Void)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Void).self)
     }()

@@ -13,7 +13,7 @@ enum Scratch {
         deinit { for p in pointers { free(p) } }
     }
 
-    nonisolated(unsafe) private static let key: pthread_key_t = {
+    private static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key) { raw in if let raw { Unmanaged<Buffers>.fromOpaque(raw).release() } }
         return key

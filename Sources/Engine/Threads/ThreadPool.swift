@@ -18,7 +18,7 @@ public final class ThreadPool: @unchecked Sendable {
 
     /// Made on first use, so `configure` before any kernel runs never builds a pool it drops.
     nonisolated(unsafe) private static var processDefault: ThreadPool?
-    nonisolated(unsafe) private static let overrideKey: pthread_key_t = {
+    private static let overrideKey: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key
