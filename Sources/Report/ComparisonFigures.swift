@@ -28,7 +28,7 @@ struct ComparisonFigures {
                 panels[0].marks.append(.line(label: nil, points: zip(f1.x, f1.mean).map { Point($0, $1) }, style: line))
             }
             for (i, metric) in PerEpoch.metrics(strings).enumerated() {
-                let band = PerEpoch.band(runs, metric.value)
+                let band = PerEpoch.band(runs, metric.value, range: metric.range)
                 panels[i + 1].marks.append(.line(label: nil, points: zip(band.x, band.mean).map { Point($0, $1) }, style: line))
             }
         }

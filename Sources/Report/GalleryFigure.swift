@@ -12,11 +12,13 @@ public struct GalleryFigure: Sendable {
     let columns: Int
     let legendNote: String
 
-    /// The gallery of `cell`'s first finished run with one, in `columns` tiles per row; nil without one.
-    init?(cell: CellRecord, study: StudyFolder, strings: Strings, columns: Int) {
-        guard let run = cell.finishedRuns.first(where: { $0.gallery != nil }), let gallery = run.gallery, !gallery.images.isEmpty else {
+    /// The gallery of `cell`'s first finished run with one, its first `limit` images in `columns`
+    /// tiles per row; nil without one.
+    init?(cell: CellRecord, study: StudyFolder, strings: Strings, columns: Int, limit: Int = .max) {
+        guard let run = cell.finishedRuns.first(where: { $0.gallery != nil }), var gallery = run.gallery, !gallery.images.isEmpty else {
             return nil
         }
+        gallery.images = Array(gallery.images.prefix(limit))
         self.gallery = gallery
         folder = run.path
         self.columns = columns

@@ -24,12 +24,12 @@ struct NetworkFigure {
             let style = SeriesStyle(color: Palette.color(n), dash: Palette.dash(n), width: 1.2)
             legend.append(LegendEntry(styles.label(cell.neck, cell), .line(style)))
             if let band = PerEpoch.f1Band(runs) { f1.marks += PerEpoch.marks(band, label: nil, style: style) }
-            loss.marks += PerEpoch.marks(PerEpoch.band(runs, PerEpoch.trainLoss), label: nil, style: style)
+            loss.marks += PerEpoch.marks(PerEpoch.band(runs, PerEpoch.trainLoss, range: 0...Double.infinity), label: nil, style: style)
             var val = style
             (val.width, val.marker) = (0.7, .circle)
-            loss.marks += PerEpoch.marks(PerEpoch.band(runs, metrics[0].value), label: nil, style: val)
+            loss.marks += PerEpoch.marks(PerEpoch.band(runs, metrics[0].value, range: metrics[0].range), label: nil, style: val)
             for (i, metric) in metrics.dropFirst().enumerated() {
-                perEpoch[i].marks += PerEpoch.marks(PerEpoch.band(runs, metric.value), label: nil, style: style)
+                perEpoch[i].marks += PerEpoch.marks(PerEpoch.band(runs, metric.value, range: metric.range), label: nil, style: style)
             }
         }
         legend += cells.filter { !drawn.contains($0.name) }.map { LegendEntry(styles.label($0.neck, $0), .fill(.unfinished)) }

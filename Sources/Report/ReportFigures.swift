@@ -65,7 +65,7 @@ public enum ReportFigures {
             out.append(ReportFigure(name: "network-\(fileName(backbone))", section: .network(backbone),
                                     figure: network.figure(backbone)))
         }
-        if let best = rec(study), let gallery = GalleryFigure(cell: best, study: study, strings: strings, columns: 4) {
+        if let best = rec(study), let gallery = GalleryFigure(cell: best, study: study, strings: strings, columns: 4, limit: 4) {
             out.insert(ReportFigure(name: "gallery-recommended", section: .overview, gallery: gallery), at: min(1, out.count))
         }
         let cell = CellFigure(strings: strings)

@@ -28,6 +28,15 @@ public struct SeedBand: Sendable, Equatable {
         (mean, lower, upper) = (m, lo, hi)
     }
 
+    /// The band cut to `range` (the mean is left as it is): a metric's interval stays within 0...1,
+    /// a loss's above 0.
+    public func clipped(to range: ClosedRange<Double>) -> SeedBand {
+        var out = self
+        out.lower = lower.map { $0.isFinite ? min(max($0, range.lowerBound), range.upperBound) : $0 }
+        out.upper = upper.map { $0.isFinite ? min(max($0, range.lowerBound), range.upperBound) : $0 }
+        return out
+    }
+
     /// The half-width of the 95 % t-interval of the mean of `values`; nil with fewer than two.
     public static func halfWidth(_ values: [Double]) -> Double? {
         guard values.count >= 2 else { return nil }
