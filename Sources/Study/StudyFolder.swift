@@ -36,11 +36,11 @@ public struct StudyFolder: Sendable {
     }
 
     /// Deletes everything a previous study left (for `--fresh`).
-    public func clear() throws(StudyFileError) {
+    public func clear() throws(StudyRunFailure) {
         for item in ["runs", "dataset", "study.toml", "manifest.json", "recommendation.json", "charts", "report.html", "report.pdf"] {
             let p = path + "/" + item
             if FileManager.default.fileExists(atPath: p) {
-                do { try FileManager.default.removeItem(atPath: p) } catch { throw StudyFileError("\(p): cannot delete: \(error.localizedDescription)") }
+                do { try FileManager.default.removeItem(atPath: p) } catch { throw StudyRunFailure("\(p): cannot delete: \(error.localizedDescription)") }
             }
         }
     }

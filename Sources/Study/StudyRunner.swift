@@ -47,7 +47,7 @@ public final class StudyRunner {
             try FileManager.default.createDirectory(atPath: folder.path + "/runs", withIntermediateDirectories: true)
             try ResultFiles.writeAtomically(Data(text.utf8), to: folder.studyCopy)
         } catch {
-            throw StudyFileError("\(folder.path): cannot write: \(error)")
+            throw StudyRunFailure("\(folder.path): cannot write: \(error)")
         }
         let cells = study.cells
         let selected: [Cell]
@@ -76,7 +76,7 @@ public final class StudyRunner {
         }
         try runCells(pending, total: total, data: data)
         let recommendation = recommend()
-        do { try ResultFiles.writeJSON(recommendation, to: folder.recommendation) } catch { throw StudyFileError("\(error)") }
+        do { try ResultFiles.writeJSON(recommendation, to: folder.recommendation) } catch { throw StudyRunFailure("\(error)") }
         manifestLock.withLock {
             if recommendation.missing.isEmpty { manifest?.finished = ISO8601DateFormatter().string(from: Date()) }
         }
@@ -166,7 +166,7 @@ public final class StudyRunner {
         let trainer = Trainer(options: options, trainStore: stores.train, validator: stores.validator, datasetFingerprint: data.fingerprint)
         trainer.listeners = [run] + listener.trainingListeners(for: cell, folder: options.output)
         let summary = try trainer.run(resume: checkpoint)
-        if let failure = run.failure { throw StudyFileError("\(options.output): writing the run's files failed: \(failure)") }
+        if let failure = run.failure { throw StudyRunFailure("\(options.output): writing the run's files failed: \(failure)") }
         return summary
     }
 

@@ -121,6 +121,8 @@ extension StudyCtl {
                 Foundation.exit(130)
             } catch let error as StudyFileError {
                 throw CLIError.badInput("error: \(error)")
+            } catch let error as StudyRunFailure {
+                throw CLIError.failed("error: \(error)")
             } catch let error as LockError {
                 throw CLIError.badInput("error: \(error)")
             } catch let error as CheckpointError {

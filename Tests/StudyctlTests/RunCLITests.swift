@@ -119,4 +119,15 @@ struct RunCLITests {
         #expect(result.output.contains("shufflenetv2@0.5__pan-sppf__s0") && result.output.contains("Estimated total"), "\(result.output)")
         #expect(!FileManager.default.fileExists(atPath: "output/tiny"))
     }
+
+    /// An output folder that cannot be written is a failure of the run (exit 1), not bad input (2).
+    @Test func anUnwritableOutputFolderExitsOne() throws {
+        let dir = TrainCLITests.folder("run-unwritable")
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        // a file where the runs/ folder must go (root ignores permissions, so a mode would not do)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/out/runs"))
+        let result = try cli.studyctlArguments(["run", Self.study(dir, epochs: 1), "--output", dir + "/out"])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("out: cannot write"), "\(result.output)")
+    }
 }
