@@ -20,7 +20,7 @@ extension StudyFile {
         check("[train] optimizer", old.optimizer.rawValue, optimizer.rawValue)
         check("[train] cos_lr", old.cosLR, cosLR)
         check("[train] patience", old.patience, patience)
-        for (key, _, _) in Hyperparameters.keys { check("[train] \(key)", old.hyp[key], hyp[key]) }
+        for key in Hyperparameters.Key.allCases { check("[train] \(key.rawValue)", old.hyp[key], hyp[key]) }
         let oldSizes = Dictionary(old.cells.map { ($0.name, $0.imageSize) }, uniquingKeysWith: { a, _ in a })
         for cell in cells {
             if let size = oldSizes[cell.name], size != cell.imageSize { out.append("imgsz of \(cell.name): \(size) → \(cell.imageSize)") }

@@ -37,17 +37,30 @@ public struct Hyperparameters: Sendable, Equatable {
         ("label_smoothing", 0.0, "label smoothing epsilon (train.py --label-smoothing)"),
     ]
 
+    /// A hyperparameter, named in code so that a typo does not compile; its raw value is the
+    /// hyp.yaml / `--set` / study.toml name.
+    public enum Key: String, CaseIterable, Sendable {
+        case lr0, lrf, momentum, weightDecay = "weight_decay", warmupEpochs = "warmup_epochs"
+        case warmupMomentum = "warmup_momentum", warmupBiasLR = "warmup_bias_lr"
+        case box, cls, clsPositiveWeight = "cls_pw", obj, objPositiveWeight = "obj_pw", iouT = "iou_t", anchorT = "anchor_t"
+        case focalGamma = "fl_gamma", hsvH = "hsv_h", hsvS = "hsv_s", hsvV = "hsv_v", degrees, translate, scale, shear, perspective
+        case flipud, fliplr, mosaic, mixup, copyPaste = "copy_paste", labelSmoothing = "label_smoothing"
+
+        /// hyp.scratch-low.yaml's value.
+        public var defaultValue: Double { Hyperparameters.keys.first { $0.name == rawValue }?.value ?? 0 }
+    }
+
     /// The values by key.
-    public private(set) var values: [String: Double]
+    public private(set) var values: [Key: Double]
 
     /// hyp.scratch-low.yaml.
-    public init() { values = Dictionary(uniqueKeysWithValues: Self.keys.map { ($0.name, $0.value) }) }
+    public init() { values = Dictionary(uniqueKeysWithValues: Key.allCases.map { ($0, $0.defaultValue) }) }
 
-    public subscript(_ key: String) -> Double { values[key]! }
+    public subscript(_ key: Key) -> Double { values[key] ?? key.defaultValue }
 
-    /// Sets `key`; an unknown key or an out-of-range value is a problem naming `source`.
+    /// Sets the key named `key`; an unknown name or an out-of-range value is a problem naming `source`.
     public mutating func set(_ key: String, _ value: Double, source: String, line: Int? = nil) throws(InputProblem) {
-        guard values[key] != nil else {
+        guard let typed = Key(rawValue: key) else {
             let hint = Self.nearest(key).map { " — did you mean '\($0)'?" } ?? ""
             throw InputProblem(file: source, line: line, "unknown hyperparameter '\(key)'\(hint)")
         }
@@ -67,7 +80,7 @@ public struct Hyperparameters: Sendable, Equatable {
         if key == "anchor_t", value <= 1 {
             throw InputProblem(file: source, line: line, "anchor_t: \(value) must be above 1")
         }
-        values[key] = value
+        values[typed] = value
     }
 
     /// Applies a hyp.yaml (a mapping of keys to numbers).
@@ -108,10 +121,10 @@ public struct Hyperparameters: Sendable, Equatable {
     /// The augmentation part.
     public var augment: AugmentSettings {
         var a = AugmentSettings()
-        (a.hsvH, a.hsvS, a.hsvV) = (self["hsv_h"], self["hsv_s"], self["hsv_v"])
+        (a.hsvH, a.hsvS, a.hsvV) = (self[.hsvH], self[.hsvS], self[.hsvV])
         (a.degrees, a.translate, a.scale, a.shear, a.perspective) =
-            (self["degrees"], self["translate"], self["scale"], self["shear"], self["perspective"])
-        (a.flipud, a.fliplr, a.mosaic, a.mixup) = (self["flipud"], self["fliplr"], self["mosaic"], self["mixup"])
+            (self[.degrees], self[.translate], self[.scale], self[.shear], self[.perspective])
+        (a.flipud, a.fliplr, a.mosaic, a.mixup) = (self[.flipud], self[.fliplr], self[.mosaic], self[.mixup])
         return a
     }
 

@@ -38,11 +38,11 @@ public final class Trainer {
         let nb = (n + options.batch - 1) / options.batch
         let nbs = options.nominalBatch  // train.py: nbs = 64
         var accumulate = max(Int((Double(nbs) / Double(options.batch)).rounded(.toNearestOrEven)), 1)
-        let weightDecay = hyp["weight_decay"] * Double(options.batch * accumulate) / Double(nbs)
-        let groups = parameterGroups(model, lr: hyp["lr0"], momentum: hyp["momentum"], weightDecay: weightDecay)
+        let weightDecay = hyp[.weightDecay] * Double(options.batch * accumulate) / Double(nbs)
+        let groups = parameterGroups(model, lr: hyp[.lr0], momentum: hyp[.momentum], weightDecay: weightDecay)
         let optimizer: Optimizer = options.optimizer == .sgd ? SGD(groups, nesterov: true) : AdamW(groups)
-        let schedule = LRSchedule(epochs: options.epochs, lrf: hyp["lrf"], cosine: options.cosLR)
-        let warmupIterations = max(Int((hyp["warmup_epochs"] * Double(nb)).rounded(.toNearestOrEven)), options.minWarmupIterations)
+        let schedule = LRSchedule(epochs: options.epochs, lrf: hyp[.lrf], cosine: options.cosLR)
+        let warmupIterations = max(Int((hyp[.warmupEpochs] * Double(nb)).rounded(.toNearestOrEven)), options.minWarmupIterations)
 
         var startEpoch = 0, bestFitness = 0.0, bestEpoch = -1, lastOptStep = -1
         var stopper = (best: 0.0, epoch: 0)
@@ -72,14 +72,14 @@ public final class Trainer {
         } else {
             ema = ModelEMA(model.stateDict())  // train.py builds its ModelEMA before AutoAnchor and the fp16 rounding
             let report = AutoAnchor.check(trainStore.dataset, anchors: Detect.defaultAnchors, imageSize: options.imageSize,
-                                          threshold: hyp["anchor_t"], seed: options.seed)
+                                          threshold: hyp[.anchorT], seed: options.seed)
             anchorMessage = report.message
             if report.recomputed { setAnchors(model, pixels: report.anchors) }
             roundToHalfPrecision(model.stateDict())
         }
         emit(.message(anchorMessage))
         emit(.message(String(format: "optimizer: %@(lr=%g) with parameter groups %d weight(decay=0.0), %d weight(decay=%g), %d bias",
-                             options.optimizer.rawValue, hyp["lr0"], groups[2].params.count, groups[1].params.count,
+                             options.optimizer.rawValue, hyp[.lr0], groups[2].params.count, groups[1].params.count,
                              weightDecay, groups[0].params.count)))
 
         let loss = YOLOv5Loss(hyp: scaledLossHyp(), anchors: model.detect.gridAnchors, classes: spec.classes)
@@ -105,12 +105,12 @@ public final class Trainer {
                 let ni = i + nb * epoch
                 for (j, group) in optimizer.groups.enumerated() {
                     group.lr = schedule.learningRate(group: j, iteration: ni, epoch: epoch, batchesPerEpoch: nb, warmupIterations: warmupIterations,
-                                                     lr0: hyp["lr0"], warmupBiasLR: hyp["warmup_bias_lr"])
+                                                     lr0: hyp[.lr0], warmupBiasLR: hyp[.warmupBiasLR])
                 }
                 if ni <= warmupIterations {
                     let x = Double(ni), x1 = Double(warmupIterations)
                     accumulate = max(1, Int(interp(x, x1, 1, Double(nbs) / Double(options.batch)).rounded(.toNearestOrEven)))
-                    for group in optimizer.groups { group.momentum = interp(x, x1, hyp["warmup_momentum"], hyp["momentum"]) }
+                    for group in optimizer.groups { group.momentum = interp(x, x1, hyp[.warmupMomentum], hyp[.momentum]) }
                 }
                 let predictions = model(batch.images)
                 let value = loss(predictions, batch.targets)
@@ -198,9 +198,9 @@ public final class Trainer {
     /// The loss gains as train.py scales them for 3 levels, the classes and the image size.
     func scaledLossHyp() -> LossHyperparameters {
         let hyp = options.hyp
-        return .scaled(box: hyp["box"], obj: hyp["obj"], cls: hyp["cls"], levels: 3, classes: options.spec.classes,
-                       imageSize: options.imageSize, clsPositiveWeight: hyp["cls_pw"], objPositiveWeight: hyp["obj_pw"],
-                       anchorT: hyp["anchor_t"], labelSmoothing: hyp["label_smoothing"])
+        return .scaled(box: hyp[.box], obj: hyp[.obj], cls: hyp[.cls], levels: 3, classes: options.spec.classes,
+                       imageSize: options.imageSize, clsPositiveWeight: hyp[.clsPositiveWeight], objPositiveWeight: hyp[.objPositiveWeight],
+                       anchorT: hyp[.anchorT], labelSmoothing: hyp[.labelSmoothing])
     }
 
     /// Sets the Detect anchors from pixels (per level [w, h] × 3).
@@ -230,7 +230,7 @@ public final class Trainer {
         let best = rows.first { $0.epoch == bestEpoch } ?? rows.last!
         let summary = ModelSummary(Detector(spec: options.spec, seed: options.seed), imageSize: options.imageSize)
         var hypValues: [String: Double] = [:]
-        for key in Hyperparameters.keys { hypValues[key.name] = options.hyp[key.name] }
+        for key in Hyperparameters.Key.allCases { hypValues[key.rawValue] = options.hyp[key] }
         return RunSummary(
             backbone: options.spec.backbone.description, neck: options.spec.neck.description, classes: options.spec.classes,
             imageSize: options.imageSize, seed: options.seed, epochs: options.epochs, epochsRun: rows.count,

@@ -31,7 +31,7 @@ public struct TrainingOptions: Sendable {
     /// stored in the checkpoint so a folder is never resumed by a different run.
     public func identity(datasetFingerprint: String) -> String {
         var text = "\(spec)|nc=\(spec.classes)|e=\(epochs)|b=\(batch)|s=\(imageSize)|seed=\(seed)|cos=\(cosLR)|p=\(patience)|o=\(optimizer.rawValue)|data=\(datasetFingerprint)"
-        for key in Hyperparameters.keys { text += "|\(key.name)=\(hyp[key.name])" }
+        for key in Hyperparameters.Key.allCases { text += "|\(key.rawValue)=\(hyp[key])" }
         // absent at YOLOv5's values: runs from before these keys existed keep their identity
         if nominalBatch != 64 { text += "|nbs=\(nominalBatch)" }
         if minWarmupIterations != 100 { text += "|nw=\(minWarmupIterations)" }

@@ -67,8 +67,8 @@ extension StudyCtl {
             _ = store.cacheAll()
             let hyp = Hyperparameters()
             let loss = YOLOv5Loss(
-                hyp: .scaled(box: hyp["box"], obj: hyp["obj"], cls: hyp["cls"], levels: 3, classes: classes, imageSize: imgsz,
-                             clsPositiveWeight: 1, objPositiveWeight: 1, anchorT: hyp["anchor_t"], labelSmoothing: 0),
+                hyp: .scaled(box: hyp[.box], obj: hyp[.obj], cls: hyp[.cls], levels: 3, classes: classes, imageSize: imgsz,
+                             clsPositiveWeight: 1, objPositiveWeight: 1, anchorT: hyp[.anchorT], labelSmoothing: 0),
                 anchors: model.detect.gridAnchors,
                 classes: classes)
             let out = Validator(store: store, batchSize: batch).run(model, loss: loss)

@@ -39,7 +39,7 @@ struct StudyFileTests {
         #expect(study.cells.map(\.name) == [
             "cspdarknet__pan-sppf__s0", "cspdarknet__pan-aspp__s0", "ghostnet__pan-sppf__s0", "ghostnet__pan-aspp__s0",
         ])
-        #expect(study.epochs == 3 && study.batch == 8 && study.imageSize == 64 && study.hyp["lr0"] == 0.01)
+        #expect(study.epochs == 3 && study.batch == 8 && study.imageSize == 64 && study.hyp[.lr0] == 0.01)
         #expect(study.nominalBatch == 64, "YOLOv5's nominal batch unless [train] nbs says otherwise")
         #expect(study.data == .shapes(train: 10, val: 100, imageSize: 160, seed: 0, preset: .hard))
     }
