@@ -5,9 +5,10 @@ import PackageDescription
 /// Module layout and data flow: README.md, "Repository layout".
 /// The kernels are built for x86-64 with AVX2 and FMA (Haswell and later, every Zen): the SIMD16
 /// code paths lower to real vector instructions only when the target CPU has them.
+let cpu = SwiftSetting.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))
 let release: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-    .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])),
+    cpu,
 ]
 
 let package = Package(
@@ -31,10 +32,13 @@ let package = Package(
 
         .target(name: "Engine", dependencies: ["CBLAS", "CDNNL"], swiftSettings: release),
         .target(name: "Zoo", dependencies: ["Engine"]),
+        // Detection keeps Swift's checks (array bounds, overflow, `require`): its work is data
+        // loading, the loss and metrics, where a wrong index must stop, not corrupt memory; its speed
+        // cost was measured as noise (docs/engine.md, "Build flags").
         .target(
             name: "Detection",
             dependencies: ["Engine", "Zoo", "CTurboJPEG", "CPNG", "CCairo", .product(name: "Yams", package: "Yams")],
-            swiftSettings: release
+            swiftSettings: [cpu]
         ),
         .target(
             name: "Training",

@@ -1,3 +1,5 @@
+import Engine
+
 /// The draws of one 4-image mosaic: its centre and which images fill the four quadrants.
 public struct MosaicDraws: Sendable, Equatable {
     public var xc: Int, yc: Int
@@ -20,7 +22,7 @@ public struct MosaicDraws: Sendable, Equatable {
 /// their labels moved with them and clipped to the canvas: the first half of `load_mosaic`.
 // yolov5 v7.0 utils/dataloaders.py LoadImagesAndLabels.load_mosaic
 public func placeMosaic(_ tiles: [(image: RGBImage, labels: [YOLOLabel])], xc: Int, yc: Int, size s: Int) -> (RGBImage, [BoxLabel]) {
-    precondition(tiles.count == 4, "placeMosaic: needs 4 images")
+    require(tiles.count == 4, "placeMosaic: needs 4 images")
     let side = 2 * s
     var canvas = [UInt8](repeating: 114, count: side * side * 3)
     var labels: [BoxLabel] = []

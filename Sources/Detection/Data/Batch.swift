@@ -13,7 +13,7 @@ public struct Batch: @unchecked Sendable {
         let h = images[0].height, w = images[0].width, plane = h * w
         let tensor = Tensor(zeros: [images.count, 3, h, w])
         for (n, image) in images.enumerated() {
-            precondition(image.width == w && image.height == h, "Batch: images of different sizes")
+            require(image.width == w && image.height == h, "Batch: images of different sizes")
             let base = tensor.data + n * 3 * plane
             image.pixels.withUnsafeBufferPointer { p in
                 for i in 0..<plane {

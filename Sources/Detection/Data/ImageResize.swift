@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// Image resizing as OpenCV does it for YOLOv5's `load_image` and `letterbox`.
@@ -39,7 +40,7 @@ public enum ImageResize {
     /// cut by a target pixel's edge counted by the fraction inside.
     // OpenCV imgproc/src/resize.cpp resizeArea_ (computeResizeAreaTab)
     public static func area(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
-        precondition(width <= image.width && height <= image.height, "ImageResize.area only shrinks")
+        require(width <= image.width && height <= image.height, "ImageResize.area only shrinks")
         let xw = areaWeights(source: image.width, target: width)
         let yw = areaWeights(source: image.height, target: height)
         var out = [UInt8](repeating: 0, count: width * height * 3)

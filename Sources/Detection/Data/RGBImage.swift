@@ -1,3 +1,5 @@
+import Engine
+
 /// An 8-bit RGB image, rows top to bottom, pixels interleaved R, G, B.
 public struct RGBImage: Sendable, Equatable {
     public var width: Int
@@ -6,7 +8,7 @@ public struct RGBImage: Sendable, Equatable {
     public var pixels: [UInt8]
 
     public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(pixels.count == width * height * 3,
+        require(pixels.count == width * height * 3,
                      "RGBImage: \(pixels.count) bytes for \(width)×\(height)×3")
         self.width = width
         self.height = height

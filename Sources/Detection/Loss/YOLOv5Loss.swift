@@ -26,7 +26,7 @@ public struct YOLOv5Loss {
     /// for a batch's targets.
     // yolov5 v7.0 utils/loss.py ComputeLoss.__call__
     public func callAsFunction(_ predictions: [Tensor], _ targets: [TargetBox]) -> Value {
-        precondition(predictions.count == 3, "YOLOv5Loss: expected 3 levels, got \(predictions.count)")
+        require(predictions.count == 3, "YOLOv5Loss: expected 3 levels, got \(predictions.count)")
         let no = 5 + classes
         let grids = predictions.map { (h: $0.shape[2], w: $0.shape[3]) }
         let assigned = buildTargets(targets, anchors: anchors, grids: grids, anchorT: hyp.anchorT)
@@ -34,7 +34,7 @@ public struct YOLOv5Loss {
         var boxTerms: [Tensor] = [], objTerms: [Tensor] = [], clsTerms: [Tensor] = []
         let batch = predictions[0].shape[0]
         for (level, p) in predictions.enumerated() {
-            precondition(p.shape.rank == 5 && p.shape[4] == no, "YOLOv5Loss: level \(level) has shape \(p.shape), expected [N, 3, H, W, \(no)]")
+            require(p.shape.rank == 5 && p.shape[4] == no, "YOLOv5Loss: level \(level) has shape \(p.shape), expected [N, 3, H, W, \(no)]")
             let (h, w) = grids[level]
             let rows = reshape(p, [p.count / no, no])
             let t = assigned[level]

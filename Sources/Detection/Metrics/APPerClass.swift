@@ -1,3 +1,5 @@
+import Engine
+
 /// What YOLOv5 v7.0's `ap_per_class` returns, plus the curves it would plot.
 ///
 /// Rows are the classes that have labels (`classes`, ascending); predictions of other classes
@@ -79,7 +81,7 @@ public struct MetricCurves: Sendable, Codable, Equatable {
 public func apPerClass(
     truePositives tp: TruePositives, confidence: [Float], predictedClass: [Int], targetClass: [Int]
 ) -> APPerClassResult {
-    precondition(
+    require(
         tp.predictionCount == confidence.count && confidence.count == predictedClass.count,
         "apPerClass: one row, confidence and class per prediction")
     let eps = 1e-16

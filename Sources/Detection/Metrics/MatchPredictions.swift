@@ -1,3 +1,5 @@
+import Engine
+
 /// A predicted box in pixels with its confidence and class, as YOLOv5's NMS hands it to the metrics.
 public struct PredictedBox: Sendable, Equatable {
     public var box: PixelBox
@@ -65,7 +67,7 @@ public struct TruePositives: Sendable, Equatable {
 
     /// Appends the rows of `other`, which must have as many columns.
     public mutating func append(_ other: TruePositives) {
-        precondition(other.thresholdCount == thresholdCount, "TruePositives: column counts differ")
+        require(other.thresholdCount == thresholdCount, "TruePositives: column counts differ")
         flags.append(contentsOf: other.flags)
     }
 

@@ -1,10 +1,12 @@
+import Engine
+
 /// The few NumPy routines YOLOv5's metrics rest on, ported with NumPy's exact semantics so the
 /// metrics agree with YOLOv5 to rounding.
 enum NumPy {
     /// `np.linspace(start, stop, count)`: `start + i * step`, the last point exactly `stop`.
     // numpy _core/function_base.py linspace
     static func linspace(_ start: Double, _ stop: Double, _ count: Int) -> [Double] {
-        precondition(count >= 2, "linspace needs at least two points")
+        require(count >= 2, "linspace needs at least two points")
         let step = (stop - start) / Double(count - 1)
         var y = (0..<count).map { Double($0) * step + start }
         y[count - 1] = stop
@@ -19,7 +21,7 @@ enum NumPy {
         left: Double, right: Double
     ) -> Double {
         let count = xp.count
-        precondition(count > 0 && fp.count == count, "interp needs matching, non-empty xp and fp")
+        require(count > 0 && fp.count == count, "interp needs matching, non-empty xp and fp")
         if x.isNaN { return x }
         if x < xp[0] { return left }
         if x > xp[count - 1] { return right }
@@ -54,7 +56,7 @@ enum NumPy {
     /// `np.trapz(y, x)`: the trapezoidal rule.
     // numpy lib/_function_base_impl.py trapezoid
     static func trapz(_ y: [Double], _ x: [Double]) -> Double {
-        precondition(x.count == y.count, "trapz needs as many x as y")
+        require(x.count == y.count, "trapz needs as many x as y")
         var sum = 0.0
         for i in 0..<max(x.count - 1, 0) {
             sum += (x[i + 1] - x[i]) * (y[i + 1] + y[i]) / 2.0

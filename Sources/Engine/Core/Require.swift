@@ -1,10 +1,10 @@
-/// Stops with `message` when `condition` is false: the engine's check for programmer errors
-/// (shape mismatches, invalid op arguments).
+/// Stops with `message` when `condition` is false: the check for programmer errors (shape
+/// mismatches, invalid op arguments, an index out of range) of the modules built for speed.
 ///
-/// The Engine builds with -Ounchecked, which removes `precondition`; `fatalError` stays, so these
+/// Engine builds with -Ounchecked, which removes `precondition`; `fatalError` stays, so these
 /// checks and their messages naming the op and the shapes survive release builds.
-@inline(__always)
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+@inlinable @inline(__always)
+public func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
              file: StaticString = #fileID, line: UInt = #line) {
     if !condition() { fatalError(message(), file: file, line: line) }
 }
