@@ -42,6 +42,8 @@ public struct Strings: Sendable {
     public var curvesMissing: String
     /// The gallery's legend: the dashed ground-truth boxes.
     public var groundTruth: String
+    /// After the rule when the study ranks by latency: a measurement of the machine, not of the study.
+    public var latencyCaveat: String
     /// "per M params", "per GFLOP", "per ms".
     public var perCost: [String: String]
     /// The same in a sentence: "per million parameters", "per GFLOP", "per ms".
@@ -125,6 +127,7 @@ public struct Strings: Sendable {
         machine: "machine", code: "code", dataset: "dataset", started: "started", finishedAt: "finished",
         curvesMissing: "no finished run yet: curves appear when one finishes",
         groundTruth: "dashed: the labelled boxes",
+        latencyCaveat: "The ranking rests on batch-1 latency measured on the machine that ran the study: it changes with the machine and the moment, unlike the other figures.",
         perCost: ["params": "per M params", "gflops": "per GFLOP", "latency": "per ms"],
         perCostInWords: ["params": "per million parameters", "gflops": "per GFLOP", "latency": "per ms"],
         costUnit: ["params": "M parameters", "gflops": "GFLOPs", "latency": "ms of batch-1 latency"],
@@ -157,6 +160,7 @@ public struct Strings: Sendable {
         machine: "机器", code: "代码", dataset: "数据集", started: "开始", finishedAt: "结束",
         curvesMissing: "尚无完成的运行：完成后显示曲线",
         groundTruth: "虚线：标注框",
+        latencyCaveat: "此排名依据在运行本研究的机器上测得的批大小为 1 的延迟：它随机器与测量时刻而变，不同于其他数字。",
         perCost: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
         perCostInWords: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
         costUnit: ["params": "M 参数", "gflops": "GFLOPs", "latency": "毫秒（批大小 1 的延迟）"],

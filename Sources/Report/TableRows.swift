@@ -87,7 +87,8 @@ struct TableRows {
     func ruleSentence() -> String? {
         guard let rec = study.recommendation else { return nil }
         let s = strings
-        return s.ruleText(metric: s.metricName[rec.metric] ?? rec.metric, cost: s.costName[rec.cost] ?? rec.cost,
-                          tolerance: String(format: "%g", rec.tolerance))
+        let rule = s.ruleText(metric: s.metricName[rec.metric] ?? rec.metric, cost: s.costName[rec.cost] ?? rec.cost,
+                              tolerance: String(format: "%g", rec.tolerance))
+        return rec.cost == "latency" ? rule + " " + s.latencyCaveat : rule
     }
 }

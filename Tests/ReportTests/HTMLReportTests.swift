@@ -1,6 +1,7 @@
 import Charts
 import Foundation
 import Report
+import Results
 import Testing
 
 /// report.html opened in a real browser (Debian's chromium, headless), as a reviewer would.
@@ -58,5 +59,21 @@ struct HTMLReportTests {
     func HTMLText(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// A study ranked by latency says, beside its rule, that the ranking rests on a measurement of
+    /// the machine; one ranked by parameters does not.
+    @Test func aLatencyRankingSaysItRestsOnThisMachine() throws {
+        let dir = try temporaryFolder("latency-rule")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rec = try StudyFixture().write(to: dir)
+        let caveat = "The ranking rests on batch-1 latency measured on the machine that ran the study"
+        try StudyReport(path: dir.path).write(StudyReport.Outputs(html: true, pdf: false, png: false))
+        #expect(try !String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8).contains(caveat))
+        rec.cost = "latency"
+        for i in rec.cells.indices { rec.cells[i].latencyMs = 5 + Double(i) }
+        try ResultFiles.writeJSON(rec, to: dir.appendingPathComponent("recommendation.json").path)
+        try StudyReport(path: dir.path).write(StudyReport.Outputs(html: true, pdf: false, png: false))
+        #expect(try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8).contains(caveat))
     }
 }
