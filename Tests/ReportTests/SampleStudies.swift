@@ -1,15 +1,18 @@
 import Foundation
+import Report
 import Testing
 
-/// Writes sample study folders for looking at the report as a user would:
-/// `STUDYCTL_REPORT_SAMPLES=/tmp/samples swift test --filter SampleStudies` makes
-/// /tmp/samples/{grid-en,real-en,partial-zh}; then `studyctl report /tmp/samples/grid-en`. The grid's
-/// real-en holds /tmp/run30 (a real run) as cspdarknet__pan-sppf when it exists; every other
-/// number is invented and each title says so.
+/// Sample study folders for looking at the report as a user would, checked as they are read back:
+/// `STUDYCTL_REPORT_SAMPLES=/tmp/samples swift test --filter SampleStudies` keeps them in
+/// /tmp/samples/{grid-en,real-en,partial-zh} (otherwise they go to a temporary folder); then
+/// `studyctl report /tmp/samples/grid-en`. The grid's real-en holds /tmp/run30 (a real run) as
+/// cspdarknet__pan-sppf when it exists; every other number is invented and each title says so.
 struct SampleStudies {
-    @Test func writeSamples() throws {
-        guard let root = ProcessInfo.processInfo.environment["STUDYCTL_REPORT_SAMPLES"] else { return }
+    @Test func samplesReadBackAsTheStudiesTheyDescribe() throws {
+        let kept = ProcessInfo.processInfo.environment["STUDYCTL_REPORT_SAMPLES"]
+        let root = try kept ?? temporaryFolder("samples").path
         let fm = FileManager.default
+        defer { if kept == nil { try? fm.removeItem(atPath: root) } }
         try? fm.removeItem(atPath: root)
         var grid = StudyFixture.twentyCells
         grid.title = "FIXTURE — synthetic numbers, not measured: 20 cells × 3 seeds"
@@ -28,6 +31,14 @@ struct SampleStudies {
         partial.title = "示例数据（虚构数字，非实测）FIXTURE: <script>alert(1)</script>"
         partial.notStarted = ["ghostnet__pan-sppf__s0", "ghostnet__pan-sppf__s1", "ghostnet__pan-sppf__s2"]
         try partial.write(to: URL(fileURLWithPath: "\(root)/partial-zh"))
+
+        let gridStudy = try StudyFolder(path: "\(root)/grid-en")
+        #expect(gridStudy.cells.count == 20 && gridStudy.cells.allSatisfy { $0.finishedRuns.count == 3 })
+        #expect(gridStudy.recommendation?.recommended != nil && gridStudy.title.hasPrefix("FIXTURE"))
+        let partialStudy = try StudyFolder(path: "\(root)/partial-zh")
+        let ghost = try #require(partialStudy.cells.first { $0.name == "ghostnet__pan-sppf" })
+        #expect(ghost.runs.allSatisfy { $0.rows.isEmpty && !$0.finished }, "not started: no rows, no summary")
+        #expect(partialStudy.recommendation?.recommended == nil, "no recommendation while cells are missing")
     }
 }
 
