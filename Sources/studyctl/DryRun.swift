@@ -18,14 +18,19 @@ struct DryRun {
             let key = "\(cell.backbone)__\(cell.neck)__\(cell.imageSize)"
             if measured[key] == nil { measured[key] = measure(cell) }
             let m = measured[key]!
-            let steps = Double((max(trainImages, 1) + study.batch - 1) / study.batch) * Double(study.epochs)
-            let seconds = steps * m.step + Double(study.epochs) * Double(valImages) * m.forward / Double(study.batch)
-            total += seconds
+            let cellSeconds = seconds(step: m.step, forward: m.forward, trainImages: trainImages, valImages: valImages)
+            total += cellSeconds
             Swift.print(pad(cell.name, 44) + pad(String(format: "%.2fM", Double(m.params) / 1e6), 11)
-                        + pad(String(format: "%.3f", m.gflops), 9) + pad(String(format: "%.3f", m.step), 9) + pad(clock(seconds), 11))
+                        + pad(String(format: "%.3f", m.gflops), 9) + pad(String(format: "%.3f", m.step), 9) + pad(clock(cellSeconds), 11))
         }
         Swift.print(String(format: "Estimated total: %@ on %d threads (training steps measured now on random images; validation and data loading add a little)",
                            clock(total), ThreadPool.shared.threadCount))
+    }
+
+    /// Seconds of one cell: every epoch's training steps and its validation forward passes.
+    func seconds(step: Double, forward: Double, trainImages: Int, valImages: Int) -> Double {
+        let steps = Double((max(trainImages, 1) + study.batch - 1) / study.batch) * Double(study.epochs)
+        return steps * step + Double(study.epochs) * Double(valImages) * forward / Double(study.batch)
     }
 
     /// Seconds to train `cells` with `jobs` at once on `threads` threads: each distinct model's
@@ -39,8 +44,7 @@ struct DryRun {
                 let key = "\(cell.backbone)__\(cell.neck)__\(cell.imageSize)"
                 if measured[key] == nil { let m = measure(cell); measured[key] = (m.step, m.forward) }
                 let m = measured[key]!
-                let steps = Double((max(trainImages, 1) + study.batch - 1) / study.batch) * Double(study.epochs)
-                total += steps * m.step + Double(study.epochs) * Double(valImages) * m.forward / Double(study.batch)
+                total += seconds(step: m.step, forward: m.forward, trainImages: trainImages, valImages: valImages)
             }
         }
         return total / Double(min(max(jobs, 1), max(cells.count, 1)))

@@ -74,6 +74,51 @@ public enum ShapesDataset {
     /// Image `index` of split `split` (0 train, 1 val): at most `imageSize` on its longer side.
     public static func make(index: Int, split: Int, imageSize s: Int, seed: UInt64) -> Image {
         var rng = SampleRandom(seed: seed &+ 0x5348_4150_4553, epoch: split, index: index)
+        return render(s, noise: 2...14, &rng) { cr, w, h, rng in
+            drawBackground(cr, w, h, &rng)
+            var labels: [YOLOLabel] = []
+            var boxes: [(Double, Double, Double, Double)] = []
+            let objects = 1 + rng.int(below: 8)
+            var attempts = 0
+            while labels.count < objects && attempts < 40 {
+                attempts += 1
+                let cls = rng.int(below: names.count)
+                // size log-uniform from 5 px to 80 % of the shorter side
+                let size = 5 * pow(Double(min(w, h)) * 0.8 / 5, rng.random())
+                let cx = rng.uniform(-0.1, 1.1) * Double(w), cy = rng.uniform(-0.1, 1.1) * Double(h)
+                let angle = rng.uniform(0, 2 * Double.pi)
+                let aspect = rng.uniform(0.35, 0.7)
+                let outline = shapeOutline(cls, cx: cx, cy: cy, size: size, angle: angle, aspect: aspect)
+                let full = bounds(outline)
+                let box = (max(full.0, 0), max(full.1, 0), min(full.2, Double(w)), min(full.3, Double(h)))
+                let visible = (box.2 - box.0) * (box.3 - box.1), area = (full.2 - full.0) * (full.3 - full.1)
+                guard box.2 - box.0 >= 3, box.3 - box.1 >= 3, visible >= 0.5 * area else { continue }
+                // a new shape may hide part of an earlier one, never most of it
+                let hidesTooMuch = boxes.contains { b in
+                    let iw = min(b.2, box.2) - max(b.0, box.0), ih = min(b.3, box.3) - max(b.1, box.1)
+                    return iw > 0 && ih > 0 && iw * ih > 0.45 * (b.2 - b.0) * (b.3 - b.1)
+                }
+                guard !hidesTooMuch else { continue }
+                setRandomColour(cr, &rng, alpha: 1)
+                fill(cr, outline, evenOdd: cls == 4)
+                if rng.random() < 0.3 {
+                    setRandomColour(cr, &rng, alpha: 1)
+                    cairo_set_line_width(cr, max(1, size * 0.06))
+                    stroke(cr, outline)
+                }
+                boxes.append(box)
+                labels.append(label(cls, box, w, h))
+            }
+            drawClutter(cr, w, h, &rng)
+            return labels
+        }
+    }
+
+    /// An image of `s` px on its longer side (the shorter 75–100 % of it, either way round),
+    /// drawn by `draw` on a Cairo canvas, which returns the labels; then uniform pixel noise of an
+    /// amplitude drawn from `noise`. The draws come from `rng` in that order.
+    static func render(_ s: Int, noise: ClosedRange<Double>, _ rng: inout SampleRandom,
+                       draw: (OpaquePointer, Int, Int, inout SampleRandom) -> [YOLOLabel]) -> Image {
         let long = s, short = Int(Double(s) * rng.uniform(0.75, 1.0)) / 2 * 2
         let (w, h) = rng.random() < 0.5 ? (long, short) : (short, long)
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h))!
@@ -81,46 +126,16 @@ public enum ShapesDataset {
         let cr = cairo_create(surface)!
         defer { cairo_destroy(cr) }
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_GRAY)
-        drawBackground(cr, w, h, &rng)
-        var labels: [YOLOLabel] = []
-        var boxes: [(Double, Double, Double, Double)] = []
-        let objects = 1 + rng.int(below: 8)
-        var attempts = 0
-        while labels.count < objects && attempts < 40 {
-            attempts += 1
-            let cls = rng.int(below: names.count)
-            // size log-uniform from 5 px to 80 % of the shorter side
-            let size = 5 * pow(Double(min(w, h)) * 0.8 / 5, rng.random())
-            let cx = rng.uniform(-0.1, 1.1) * Double(w), cy = rng.uniform(-0.1, 1.1) * Double(h)
-            let angle = rng.uniform(0, 2 * Double.pi)
-            let aspect = rng.uniform(0.35, 0.7)
-            let outline = shapeOutline(cls, cx: cx, cy: cy, size: size, angle: angle, aspect: aspect)
-            let full = bounds(outline)
-            let box = (max(full.0, 0), max(full.1, 0), min(full.2, Double(w)), min(full.3, Double(h)))
-            let visible = (box.2 - box.0) * (box.3 - box.1), area = (full.2 - full.0) * (full.3 - full.1)
-            guard box.2 - box.0 >= 3, box.3 - box.1 >= 3, visible >= 0.5 * area else { continue }
-            // a new shape may hide part of an earlier one, never most of it
-            let hidesTooMuch = boxes.contains { b in
-                let iw = min(b.2, box.2) - max(b.0, box.0), ih = min(b.3, box.3) - max(b.1, box.1)
-                return iw > 0 && ih > 0 && iw * ih > 0.45 * (b.2 - b.0) * (b.3 - b.1)
-            }
-            guard !hidesTooMuch else { continue }
-            setRandomColour(cr, &rng, alpha: 1)
-            fill(cr, outline, evenOdd: cls == 4)
-            if rng.random() < 0.3 {
-                setRandomColour(cr, &rng, alpha: 1)
-                cairo_set_line_width(cr, max(1, size * 0.06))
-                stroke(cr, outline)
-            }
-            boxes.append(box)
-            labels.append(YOLOLabel(classID: cls, box: NormalizedBox(
-                cx: (box.0 + box.2) / 2 / Double(w), cy: (box.1 + box.3) / 2 / Double(h),
-                w: (box.2 - box.0) / Double(w), h: (box.3 - box.1) / Double(h))))
-        }
-        drawClutter(cr, w, h, &rng)
+        let labels = draw(cr, w, h, &rng)
         cairo_surface_flush(surface)
-        let rgb = pixels(surface, w, h, noise: rng.uniform(2, 14), &rng)
+        let rgb = pixels(surface, w, h, noise: rng.uniform(noise.lowerBound, noise.upperBound), &rng)
         return Image(rgb: rgb, labels: labels)
+    }
+
+    /// The label of a shape of class `cls` whose box (x1, y1, x2, y2) lies in a `w` × `h` image.
+    static func label(_ cls: Int, _ box: (Double, Double, Double, Double), _ w: Int, _ h: Int) -> YOLOLabel {
+        YOLOLabel(classID: cls, box: NormalizedBox(cx: (box.0 + box.2) / 2 / Double(w), cy: (box.1 + box.3) / 2 / Double(h),
+                                                   w: (box.2 - box.0) / Double(w), h: (box.3 - box.1) / Double(h)))
     }
 
     /// Image `index` of split `split` in the easy preset: 1–3 shapes of 30–65 % of the shorter
@@ -128,45 +143,36 @@ public enum ShapesDataset {
     /// background's, with light noise and nothing else.
     public static func makeEasy(index: Int, split: Int, imageSize s: Int, seed: UInt64) -> Image {
         var rng = SampleRandom(seed: seed &+ 0x4541_5359, epoch: split, index: index)
-        let long = s, short = Int(Double(s) * rng.uniform(0.75, 1.0)) / 2 * 2
-        let (w, h) = rng.random() < 0.5 ? (long, short) : (short, long)
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h))!
-        defer { cairo_surface_destroy(surface) }
-        let cr = cairo_create(surface)!
-        defer { cairo_destroy(cr) }
-        cairo_set_antialias(cr, CAIRO_ANTIALIAS_GRAY)
-        let background = (rng.random(), rng.random(), rng.random())
-        cairo_set_source_rgb(cr, background.0, background.1, background.2)
-        cairo_paint(cr)
-        var labels: [YOLOLabel] = []
-        var boxes: [(Double, Double, Double, Double)] = []
-        let objects = 1 + rng.int(below: 3)
-        var attempts = 0
-        while labels.count < objects && attempts < 40 {
-            attempts += 1
-            let cls = rng.int(below: Preset.easy.names.count)
-            let size = Double(min(w, h)) * rng.uniform(0.3, 0.65)
-            let cx = rng.uniform(0, Double(w)), cy = rng.uniform(0, Double(h))
-            let outline = shapeOutline(cls, cx: cx, cy: cy, size: size, angle: rng.uniform(0, 2 * Double.pi), aspect: 1)
-            let box = bounds(outline)
-            guard box.0 >= 0, box.1 >= 0, box.2 <= Double(w), box.3 <= Double(h) else { continue }
-            let touches = boxes.contains { b in min(b.2, box.2) > max(b.0, box.0) && min(b.3, box.3) > max(b.1, box.1) }
-            guard !touches else { continue }
-            var colour = (rng.random(), rng.random(), rng.random())
-            // far from the background: at least 0.35 apart in the largest channel difference
-            while max(abs(colour.0 - background.0), abs(colour.1 - background.1), abs(colour.2 - background.2)) < 0.35 {
-                colour = (rng.random(), rng.random(), rng.random())
+        return render(s, noise: 2...6, &rng) { cr, w, h, rng in
+            let background = (rng.random(), rng.random(), rng.random())
+            cairo_set_source_rgb(cr, background.0, background.1, background.2)
+            cairo_paint(cr)
+            var labels: [YOLOLabel] = []
+            var boxes: [(Double, Double, Double, Double)] = []
+            let objects = 1 + rng.int(below: 3)
+            var attempts = 0
+            while labels.count < objects && attempts < 40 {
+                attempts += 1
+                let cls = rng.int(below: Preset.easy.names.count)
+                let size = Double(min(w, h)) * rng.uniform(0.3, 0.65)
+                let cx = rng.uniform(0, Double(w)), cy = rng.uniform(0, Double(h))
+                let outline = shapeOutline(cls, cx: cx, cy: cy, size: size, angle: rng.uniform(0, 2 * Double.pi), aspect: 1)
+                let box = bounds(outline)
+                guard box.0 >= 0, box.1 >= 0, box.2 <= Double(w), box.3 <= Double(h) else { continue }
+                let touches = boxes.contains { b in min(b.2, box.2) > max(b.0, box.0) && min(b.3, box.3) > max(b.1, box.1) }
+                guard !touches else { continue }
+                var colour = (rng.random(), rng.random(), rng.random())
+                // far from the background: at least 0.35 apart in the largest channel difference
+                while max(abs(colour.0 - background.0), abs(colour.1 - background.1), abs(colour.2 - background.2)) < 0.35 {
+                    colour = (rng.random(), rng.random(), rng.random())
+                }
+                cairo_set_source_rgb(cr, colour.0, colour.1, colour.2)
+                fill(cr, outline, evenOdd: false)
+                boxes.append(box)
+                labels.append(label(cls, box, w, h))
             }
-            cairo_set_source_rgb(cr, colour.0, colour.1, colour.2)
-            fill(cr, outline, evenOdd: false)
-            boxes.append(box)
-            labels.append(YOLOLabel(classID: cls, box: NormalizedBox(
-                cx: (box.0 + box.2) / 2 / Double(w), cy: (box.1 + box.3) / 2 / Double(h),
-                w: (box.2 - box.0) / Double(w), h: (box.3 - box.1) / Double(h))))
+            return labels
         }
-        cairo_surface_flush(surface)
-        let rgb = pixels(surface, w, h, noise: rng.uniform(2, 6), &rng)
-        return Image(rgb: rgb, labels: labels)
     }
 
     /// A shape's outline as closed polygons (circles and ellipses as 64-gons), rotated about its centre.
