@@ -3,7 +3,7 @@ import Charts
 /// How each cell looks in every chart: colour by backbone, dash by neck, and its legend label
 /// with the cell's state (unfinished, not started) written out.
 struct CellStyles {
-    let study: StudyFolder
+    let study: StudyResults
     let strings: Strings
 
     func style(_ cell: CellRecord, width: Double = 1.1) -> SeriesStyle {

@@ -4,7 +4,7 @@ import Results
 /// The heart of the report: every cell against every other — metrics per epoch, best-epoch
 /// bars with seed error bars, and accuracy against parameters, GFLOPs and latency.
 struct ComparisonFigures {
-    let study: StudyFolder
+    let study: StudyResults
     let strings: Strings
     var styles: CellStyles { CellStyles(study: study, strings: strings) }
 
@@ -60,20 +60,26 @@ struct ComparisonFigures {
     }
 
     /// Accuracy against each cost (or only `only`), Pareto front drawn, the recommended cell ringed.
-    func accuracyCost(_ rec: Recommendation, only: String? = nil) -> Figure {
+    ///
+    /// The fronts are the study's (recommendation.json); latency, when the study did not rank by
+    /// it, is this machine's measurement, and its front is drawn from those measurements.
+    func accuracyCost(_ rec: Recommendation, only: Cost? = nil) -> Figure {
         let s = strings
-        let metric = s.metricName[rec.metric] ?? rec.metric
-        let costs = only.map { [$0] } ?? ["params", "gflops", "latency"]
+        let metric = s.metricName[rec.metric.rawValue] ?? rec.metric.title
+        let measured = rec.cells.allSatisfy { study.latencyMs($0) != nil }
+        let costs = only.map { [$0] } ?? Cost.allCases.filter { $0 != .latency || measured }
         let panels = costs.map { cost -> Chart in
             let x = rec.cells.map { Self.cost($0, cost, study) }
-            let y = rec.cells.map { Self.accuracy($0, rec.metric).mean }
+            let y = rec.cells.map(\.accuracy)
             var marks: [Mark] = []
-            let front = Pareto.front(cost: x, accuracy: y)
+            let onFront = cost == .latency && rec.cost != .latency
+                ? Pareto.onFront(cost: x, accuracy: y) : rec.cells.map { $0.paretoFronts.contains(cost) }
+            let front = rec.cells.indices.filter { onFront[$0] }.sorted { x[$0] < x[$1] }
             marks.append(.front(label: s.paretoFront, points: front.map { Point(x[$0], y[$0]) }, color: .muted))
-            let intervals = rec.cells.indices.filter { Self.accuracy(rec.cells[$0], rec.metric).ci95 != nil }
+            let intervals = rec.cells.indices.filter { rec.metric.statistic(rec.cells[$0]).ci95 != nil }
             marks.append(.errorBars(points: intervals.map { Point(x[$0], y[$0]) },
-                                    low: intervals.map { Self.interval(Self.accuracy(rec.cells[$0], rec.metric)).low },
-                                    high: intervals.map { Self.interval(Self.accuracy(rec.cells[$0], rec.metric)).high },
+                                    low: intervals.map { Self.interval(rec.metric.statistic(rec.cells[$0])).low },
+                                    high: intervals.map { Self.interval(rec.metric.statistic(rec.cells[$0])).high },
                                     horizontal: false, color: Color.muted.opacity(0.7)))
             for (i, c) in rec.cells.enumerated() {
                 guard let cell = study.cells.first(where: { $0.name == c.name }) else { continue }
@@ -82,8 +88,9 @@ struct ComparisonFigures {
             if let name = rec.recommended, let i = rec.cells.firstIndex(where: { $0.name == name }) {
                 marks.append(.highlight(at: Point(x[i], y[i]), text: "\(s.recommended): \(name)", color: .ink))
             }
-            return Chart(title: "\(metric) — \(s.costName[cost] ?? cost)",
-                         x: Axis(s.costName[cost] ?? cost, kind: cost == "params" ? .log : .linear), y: Axis(metric),
+            let costName = s.costName[cost.rawValue] ?? cost.rawValue
+            return Chart(title: "\(metric) — \(costName)",
+                         x: Axis(costName, kind: cost == .params ? .log : .linear), y: Axis(metric),
                          marks: marks, legend: .none)
         }
         var legend = (panels.first?.legendEntries ?? [])
@@ -98,19 +105,8 @@ struct ComparisonFigures {
         (max(0, s.mean - (s.ci95 ?? 0)), min(1, s.mean + (s.ci95 ?? 0)))
     }
 
-    static func cost(_ c: Recommendation.Cell, _ cost: String, _ study: StudyFolder) -> Double {
-        switch cost {
-        case "gflops": c.gflops
-        case "latency": study.latencyMs(c)
-        default: Double(c.parameters) / 1e6
-        }
-    }
-
-    static func accuracy(_ c: Recommendation.Cell, _ metric: String) -> SeedStatistic {
-        switch metric {
-        case "map50": c.map50
-        case "f1": c.f1
-        default: c.map50to95
-        }
+    /// A cell's cost in `cost`'s unit; latency from its runs' measurements (NaN when none).
+    static func cost(_ c: Recommendation.Cell, _ cost: Cost, _ study: StudyResults) -> Double {
+        cost.value(parameters: c.parameters, gflops: c.gflops, latencyMs: study.latencyMs(c)) ?? .nan
     }
 }

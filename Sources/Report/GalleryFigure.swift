@@ -14,13 +14,13 @@ public struct GalleryFigure: Sendable {
 
     /// The gallery of `cell`'s first finished run with one, its first `limit` images in `columns`
     /// tiles per row; nil without one.
-    init?(cell: CellRecord, study: StudyFolder, strings: Strings, columns: Int, limit: Int = .max) {
+    init?(cell: CellRecord, study: StudyResults, strings: Strings, columns: Int, limit: Int = .max) {
         guard let run = cell.finishedRuns.first(where: { $0.gallery != nil }), var gallery = run.gallery, !gallery.images.isEmpty else {
             return nil
         }
         gallery.images = Array(gallery.images.prefix(limit))
         self.gallery = gallery
-        folder = run.path
+        folder = run.layout.path
         self.columns = columns
         title = strings.galleryTitle(cell: cell.name, seed: run.seed, epoch: gallery.epoch, confidence: gallery.confidence)
         legendNote = strings.groundTruth

@@ -5,7 +5,7 @@ import Results
 /// report.html: one self-contained file — inline SVG charts and CSS, one small sorting script
 /// pinned by a Content-Security-Policy hash, nothing fetched. Every user string is escaped.
 struct HTMLReport {
-    let study: StudyFolder
+    let study: StudyResults
     let strings: Strings
     let figures: [ReportFigure]
     /// Each figure's SVG file text, in the order of `figures`.

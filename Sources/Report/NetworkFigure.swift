@@ -3,7 +3,7 @@ import Charts
 /// One backbone's six charts, a line per neck variant with its seed band: F1 against confidence,
 /// loss (train and val), mAP@0.5, mAP@0.5:0.95, precision and recall per epoch.
 struct NetworkFigure {
-    let study: StudyFolder
+    let study: StudyResults
     let strings: Strings
 
     func figure(_ backbone: String) -> Figure {

@@ -7,7 +7,7 @@ import Results
 /// chart, the comparison table, the comparison charts as vectors, a section per network and per
 /// cell, the study file and the manifest; page numbers, fonts embedded, fixed metadata.
 struct PDFReport {
-    let study: StudyFolder
+    let study: StudyResults
     let strings: Strings
     let figures: [ReportFigure]
     let scenes: [Scene]
@@ -116,7 +116,7 @@ struct PDFReport {
         for c in m.cells {
             let key = RunName(c.name)?.cell ?? c.name
             if states[key] == nil { order.append(key) }
-            states[key, default: [:]][c.seed] = c.state + (c.wallSeconds.map { String(format: " %.0f s", $0) } ?? "")
+            states[key, default: [:]][c.seed] = c.state.rawValue + (c.wallSeconds.map { String(format: " %.0f s", $0) } ?? "")
         }
         flow.table(heads: [s.cell] + seeds.map { s.shownSeed($0) },
                    rows: order.map { key in [key] + seeds.map { states[key]?[$0] ?? "—" } }, noWrapColumn: 0)

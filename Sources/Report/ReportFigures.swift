@@ -48,11 +48,11 @@ public enum ReportFigures {
     /// The width figures are laid out at: A4's text width, so the PDF draws them at 1:1.
     public static let width = 523.0
 
-    public static func all(_ study: StudyFolder, _ strings: Strings) -> [ReportFigure] {
+    public static func all(_ study: StudyResults, _ strings: Strings) -> [ReportFigure] {
         let comparison = ComparisonFigures(study: study, strings: strings)
         var out: [ReportFigure] = []
         if let rec = study.recommendation, !rec.cells.isEmpty {
-            out.append(ReportFigure(name: "accuracy-\(rec.cost)", section: .overview,
+            out.append(ReportFigure(name: "accuracy-\(rec.cost.rawValue)", section: .overview,
                                     figure: comparison.accuracyCost(rec, only: rec.cost)))
         }
         out.append(ReportFigure(name: "comparison-metrics", section: .comparison, figure: comparison.metrics()))
@@ -79,7 +79,7 @@ public enum ReportFigures {
     }
 
     /// The recommended cell, when the study has one.
-    static func rec(_ study: StudyFolder) -> CellRecord? {
+    static func rec(_ study: StudyResults) -> CellRecord? {
         guard let name = study.recommendation?.recommended else { return nil }
         return study.cells.first { $0.name == name }
     }

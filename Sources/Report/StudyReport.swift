@@ -11,13 +11,13 @@ public struct StudyReport {
         public init(html: Bool = true, pdf: Bool = true, png: Bool = true) { (self.html, self.pdf, self.png) = (html, pdf, png) }
     }
 
-    public let study: StudyFolder
+    public let study: StudyResults
     public let language: String
 
-    /// The study at `path`, in `language` — or, when nil, the `[report] language` of its study.toml ("en" if none).
+    /// The study at `path`, in `language` — or, when nil, the language its manifest records ("en" if none).
     public init(path: String, language: String? = nil) throws(ResultFileError) {
-        study = try StudyFolder(path: path)
-        self.language = language ?? study.studyFile.flatMap(ReportLanguage.fromStudyFile) ?? "en"
+        study = try StudyResults(path: path)
+        self.language = language ?? study.language
     }
 
     /// Writes the outputs; returns the paths written (charts first).
@@ -29,7 +29,7 @@ public struct StudyReport {
         let figures = ReportFigures.all(study, strings)
         let files = ChartFiles(renderer: renderer)
         let scenes = files.scenes(figures)
-        let charts = (study.path as NSString).appendingPathComponent("charts")
+        let charts = study.layout.charts
         var formats = ["svg"]
         if outputs.png { formats.append("png") }
         if outputs.pdf { formats.append("pdf") }
@@ -39,12 +39,12 @@ public struct StudyReport {
                 (try? String(contentsOfFile: (charts as NSString).appendingPathComponent("\(f.name).svg"), encoding: .utf8)) ?? ""
             }
             let html = HTMLReport(study: study, strings: strings, figures: figures, svgs: svgs).page()
-            let path = (study.path as NSString).appendingPathComponent("report.html")
+            let path = study.layout.html
             try ResultFiles.writeAtomically(Data(html.utf8), to: path)
             written.append(path)
         }
         if outputs.pdf {
-            let path = (study.path as NSString).appendingPathComponent("report.pdf")
+            let path = study.layout.pdf
             try PDFReport(study: study, strings: strings, figures: figures, scenes: scenes, renderer: renderer).write(to: path)
             written.append(path)
         }
@@ -52,27 +52,7 @@ public struct StudyReport {
     }
 }
 
-/// The report language a study file asks for: `language = "…"` in its `[report]` table.
-///
-/// A line scan of that one key, so Report needs no TOML parser (the study runner validates the file).
+/// The languages a report can be written in.
 public enum ReportLanguage {
     public static let supported = ["en", "zh"]
-
-    public static func fromStudyFile(_ text: String) -> String? {
-        var inReport = false
-        for raw in text.split(whereSeparator: \.isNewline) {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("[") {
-                inReport = trimmed == "[report]"
-                continue
-            }
-            guard inReport else { continue }
-            let parts = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, parts[0] == "language" else { continue }
-            let value = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-            return supported.contains(value) ? value : nil
-        }
-        return nil
-    }
 }

@@ -18,14 +18,14 @@ struct TableRows {
         var number: Double?
     }
 
-    let study: StudyFolder
+    let study: StudyResults
     let strings: Strings
 
     /// Column heads after the cell and seeds columns.
     func heads(_ rec: Recommendation?) -> [String] {
         let s = strings
-        let metric = s.metricName[rec?.metric ?? "map50_95"] ?? ""
-        let per = s.perCost[rec?.cost ?? "params"] ?? ""
+        let metric = s.metricName[(rec?.metric ?? .map50_95).rawValue] ?? ""
+        let per = s.perCost[(rec?.cost ?? .params).rawValue] ?? ""
         return [s.params, s.gflops, s.latency, s.precision, s.recall, s.map50, s.map5095, "\(metric) \(per)", s.rank, s.pareto]
     }
 
@@ -39,7 +39,7 @@ struct TableRows {
             let values = [
                 Value(text: String(format: "%.2f", Double(c.parameters) / 1e6), number: Double(c.parameters)),
                 Value(text: String(format: "%.2f", c.gflops), number: c.gflops),
-                Value(text: String(format: "%.1f", study.latencyMs(c)), number: study.latencyMs(c)),
+                study.latencyMs(c).map { Value(text: String(format: "%.1f", $0), number: $0) } ?? Value(text: "—", number: nil),
                 stat(c.precision), stat(c.recall), stat(c.map50), stat(c.map50to95),
                 Value(text: String(format: "%.3f", c.accuracyPerCost), number: c.accuracyPerCost),
                 Value(text: "\(c.rank)", number: Double(c.rank)),
@@ -66,12 +66,11 @@ struct TableRows {
         guard let name = rec.recommended, let c = rec.cells.first(where: { $0.name == name }) else {
             return "\(s.noRecommendation) \(s.missingCells(max(1, rec.missing.count)))"
         }
-        let metric = s.metricName[rec.metric] ?? rec.metric
-        let acc = ComparisonFigures.accuracy(c, rec.metric)
+        let metric = s.metricName[rec.metric.rawValue] ?? rec.metric.title
+        let acc = rec.metric.statistic(c)
         let value = acc.ci95.map { String(format: "%.3f ± %.3f", acc.mean, $0) } ?? String(format: "%.3f", acc.mean)
-        let cost = ComparisonFigures.cost(c, rec.cost, study)
-        return s.recommend(cell: name, metric: metric, value: value, cost: rec.cost,
-                           costValue: String(format: "%.2f", cost), ratio: String(format: "%.3f", c.accuracyPerCost))
+        return s.recommend(cell: name, metric: metric, value: value, cost: rec.cost.rawValue,
+                           costValue: String(format: "%.2f", c.cost), ratio: String(format: "%.3f", c.accuracyPerCost))
     }
 
     /// Which leaders are within seed noise of the recommended cell, in the report's language; nil
@@ -87,8 +86,8 @@ struct TableRows {
     func ruleSentence() -> String? {
         guard let rec = study.recommendation else { return nil }
         let s = strings
-        let rule = s.ruleText(metric: s.metricName[rec.metric] ?? rec.metric, cost: s.costName[rec.cost] ?? rec.cost,
-                              tolerance: String(format: "%g", rec.tolerance))
-        return rec.cost == "latency" ? rule + " " + s.latencyCaveat : rule
+        let rule = s.ruleText(metric: s.metricName[rec.metric.rawValue] ?? rec.metric.title,
+                              cost: s.costName[rec.cost.rawValue] ?? rec.cost.rawValue, tolerance: String(format: "%g", rec.tolerance))
+        return rec.cost == .latency ? rule + " " + s.latencyCaveat : rule
     }
 }

@@ -39,30 +39,36 @@ public struct Recommendation: Sendable, Equatable, Codable {
         public var precision: SeedStatistic
         public var recall: SeedStatistic
         public var f1: SeedStatistic
-        /// The chosen accuracy per unit of the chosen cost (per million parameters, per GFLOP or per ms).
+        /// The chosen metric's mean over the seeds: what the cells are ranked by.
+        public var accuracy: Double
+        /// The chosen cost in its unit (million parameters, GFLOPs or ms).
+        public var cost: Double
+        /// The chosen accuracy per unit of the chosen cost.
         public var accuracyPerCost: Double
         /// 1 for the most accurate.
         public var rank: Int
+        /// On the Pareto front of the chosen accuracy against the chosen cost.
         public var onParetoFront: Bool
+        /// The costs against which the cell is on the Pareto front of the chosen accuracy: params and
+        /// gflops always, latency when the study ranks by it.
+        public var paretoFronts: [Cost]
         public var withinTolerance: Bool
 
         public init(name: String, backbone: String, neck: String, imageSize: Int, seedsDone: Int, seedsTotal: Int,
                     parameters: Int, gflops: Double, latencyMs: Double?, map50: SeedStatistic, map50to95: SeedStatistic,
-                    precision: SeedStatistic, recall: SeedStatistic, f1: SeedStatistic, accuracyPerCost: Double,
-                    rank: Int, onParetoFront: Bool, withinTolerance: Bool) {
+                    precision: SeedStatistic, recall: SeedStatistic, f1: SeedStatistic, accuracy: Double, cost: Double,
+                    accuracyPerCost: Double, rank: Int, onParetoFront: Bool, paretoFronts: [Cost], withinTolerance: Bool) {
             (self.name, self.backbone, self.neck, self.imageSize) = (name, backbone, neck, imageSize)
             (self.seedsDone, self.seedsTotal, self.parameters, self.gflops, self.latencyMs) =
                 (seedsDone, seedsTotal, parameters, gflops, latencyMs)
             (self.map50, self.map50to95, self.precision, self.recall, self.f1) = (map50, map50to95, precision, recall, f1)
-            (self.accuracyPerCost, self.rank, self.onParetoFront, self.withinTolerance) =
-                (accuracyPerCost, rank, onParetoFront, withinTolerance)
+            (self.accuracy, self.cost, self.accuracyPerCost, self.rank) = (accuracy, cost, accuracyPerCost, rank)
+            (self.onParetoFront, self.paretoFronts, self.withinTolerance) = (onParetoFront, paretoFronts, withinTolerance)
         }
     }
 
-    /// map50_95, map50 or f1.
-    public var metric: String
-    /// params, gflops or latency.
-    public var cost: String
+    public var metric: Metric
+    public var cost: Cost
     public var tolerance: Double
     /// Every finished cell, most accurate first.
     public var cells: [Cell]
@@ -89,7 +95,7 @@ public struct Recommendation: Sendable, Equatable, Codable {
         public init(cell: String, p: Double) { (self.cell, self.p) = (cell, p) }
     }
 
-    public init(metric: String, cost: String, tolerance: Double, cells: [Cell], missing: [String], recommended: String?,
+    public init(metric: Metric, cost: Cost, tolerance: Double, cells: [Cell], missing: [String], recommended: String?,
                 rule: String, noise: String, comparisons: [SeedComparison]? = nil) {
         (self.metric, self.cost, self.tolerance, self.cells, self.missing) = (metric, cost, tolerance, cells, missing)
         (self.recommended, self.rule, self.noise, self.comparisons) = (recommended, rule, noise, comparisons)

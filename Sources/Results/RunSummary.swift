@@ -1,4 +1,6 @@
-/// summary.json: what a trained cell is — model, cost, recipe — and how well it did.
+/// summary.json: what a trained cell is — model, cost, recipe — and how well it did. The same
+/// bytes on every machine and thread count: the run's timings are in timing.json and its latency
+/// in latency.json.
 public struct RunSummary: Sendable, Equatable, Codable {
     public var backbone: String
     public var neck: String
@@ -11,18 +13,10 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var batch: Int
     public var parameters: Int
     public var gflops: Double
-    /// Batch-1 inference of the fused model on the engine, median milliseconds.
-    public var latencyMs: Double
-    public var threads: Int
     /// The epoch with the best fitness, and its row.
     public var bestEpoch: Int
     public var best: EpochResult
     public var final: EpochResult
-    /// Training images per second over the whole run (data loading included, validation not).
-    public var imagesPerSecond: Double
-    /// Seconds of validation per epoch, on average.
-    public var validationSeconds: Double
-    public var wallSeconds: Double
     public var datasetFingerprint: String
     public var anchors: [[Double]]
     /// The hyperparameters the run used (hyp.yaml keys), after overrides.
@@ -32,14 +26,12 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var version: String
 
     public init(backbone: String, neck: String, classes: Int, imageSize: Int, seed: UInt64, epochs: Int, epochsRun: Int,
-                batch: Int, parameters: Int, gflops: Double, latencyMs: Double, threads: Int, bestEpoch: Int,
-                best: EpochResult, final: EpochResult, imagesPerSecond: Double, validationSeconds: Double,
-                wallSeconds: Double, datasetFingerprint: String, anchors: [[Double]], hyp: [String: Double],
+                batch: Int, parameters: Int, gflops: Double, bestEpoch: Int,
+                best: EpochResult, final: EpochResult, datasetFingerprint: String, anchors: [[Double]], hyp: [String: Double],
                 optimizer: String, cosLR: Bool, version: String) {
         (self.backbone, self.neck, self.classes, self.imageSize, self.seed) = (backbone, neck, classes, imageSize, seed)
         (self.epochs, self.epochsRun, self.batch, self.parameters, self.gflops) = (epochs, epochsRun, batch, parameters, gflops)
-        (self.latencyMs, self.threads, self.bestEpoch, self.best, self.final) = (latencyMs, threads, bestEpoch, best, final)
-        (self.imagesPerSecond, self.validationSeconds, self.wallSeconds) = (imagesPerSecond, validationSeconds, wallSeconds)
+        (self.bestEpoch, self.best, self.final) = (bestEpoch, best, final)
         (self.datasetFingerprint, self.anchors, self.hyp, self.optimizer, self.cosLR, self.version) =
             (datasetFingerprint, anchors, hyp, optimizer, cosLR, version)
     }

@@ -7,11 +7,10 @@ public struct StudyManifest: Sendable, Equatable, Codable {
         public var neck: String
         public var imageSize: Int
         public var seed: UInt64
-        /// "done", "running", "pending" or "failed".
-        public var state: String
+        public var state: CellState
         public var wallSeconds: Double?
 
-        public init(name: String, backbone: String, neck: String, imageSize: Int, seed: UInt64, state: String,
+        public init(name: String, backbone: String, neck: String, imageSize: Int, seed: UInt64, state: CellState,
                     wallSeconds: Double? = nil) {
             (self.name, self.backbone, self.neck, self.imageSize, self.seed, self.state, self.wallSeconds) =
                 (name, backbone, neck, imageSize, seed, state, wallSeconds)
@@ -35,6 +34,10 @@ public struct StudyManifest: Sendable, Equatable, Codable {
     public var openblas: String
     public var onednn: String
     public var seeds: [UInt64]
+    /// The report's language ("en" or "zh") and formats, as the study file asks; nil in manifests
+    /// written before they were recorded (the report is then in English, in every format).
+    public var language: String?
+    public var formats: [String]?
     /// ISO 8601, UTC.
     public var started: String
     public var finished: String?
@@ -45,11 +48,12 @@ public struct StudyManifest: Sendable, Equatable, Codable {
     public init(study: String, title: String, description: String, studyHash: String, datasetFingerprint: String,
                 datasetDescription: String, version: String, gitCommit: String, swiftVersion: String, cpu: String,
                 simd: [String], threads: Int, jobs: Int, openblas: String, onednn: String, seeds: [UInt64],
-                started: String, finished: String?, cells: [Cell], command: String) {
+                language: String?, formats: [String]?, started: String, finished: String?, cells: [Cell], command: String) {
         (self.study, self.title, self.description, self.studyHash) = (study, title, description, studyHash)
         (self.datasetFingerprint, self.datasetDescription, self.version, self.gitCommit) =
             (datasetFingerprint, datasetDescription, version, gitCommit)
         (self.swiftVersion, self.cpu, self.simd, self.threads, self.jobs) = (swiftVersion, cpu, simd, threads, jobs)
+        (self.language, self.formats) = (language, formats)
         (self.openblas, self.onednn, self.seeds, self.started, self.finished, self.cells, self.command) =
             (openblas, onednn, seeds, started, finished, cells, command)
     }

@@ -6,7 +6,8 @@ public enum StudyEvent {
     case message(String)
     /// A cell starts: its place in the grid and the estimated time left for the study.
     case cellStarted(index: Int, total: Int, cell: Cell, etaSeconds: Double?)
-    case cellFinished(index: Int, total: Int, cell: Cell, summary: RunSummary)
+    /// A cell is trained: its results, and its timings when measured.
+    case cellFinished(index: Int, total: Int, cell: Cell, summary: RunSummary, timing: RunTiming?)
     case cellSkipped(index: Int, total: Int, cell: Cell)
     case finished(Recommendation)
 }
@@ -15,5 +16,5 @@ public enum StudyEvent {
 public protocol StudyListener: AnyObject {
     func handle(_ event: StudyEvent)
     /// The listeners of one cell's training (progress bar, log); called once per cell.
-    func trainingListeners(for cell: Cell, folder: String) -> [TrainingListener]
+    func trainingListeners(for cell: Cell, folder: RunLayout) -> [TrainingListener]
 }

@@ -1,4 +1,5 @@
 import Detection
+import Results
 import Training
 import Zoo
 
@@ -36,8 +37,6 @@ public struct StudyFile: Sendable {
     /// The image-size axis; `[imageSize]` when the grid has none.
     public var imageSizes: [Int]
 
-    public enum Metric: String, Sendable, CaseIterable { case map50_95, map50, f1 }
-    public enum Cost: String, Sendable, CaseIterable { case params, gflops, latency }
     public var metric: Metric
     public var cost: Cost
     public var tolerance: Double
@@ -67,8 +66,12 @@ public struct Cell: Sendable, Hashable {
     /// Whether the study varies the image size (it then appears in the names).
     public var sizeAxis: Bool
 
+    /// The run folder's name under runs/.
+    public var runName: RunName {
+        RunName(backbone: backbone.description, neck: neck.description, imageSize: sizeAxis ? imageSize : nil, seed: seed)
+    }
     /// `<backbone>__<neck>[__<imgsz>]`: the cells a recommendation compares.
-    public var group: String { "\(backbone)__\(neck)" + (sizeAxis ? "__\(imageSize)" : "") }
-    /// `<group>__s<seed>`: the run folder under runs/.
-    public var name: String { "\(group)__s\(seed)" }
+    public var group: String { runName.cell }
+    /// `<group>__s<seed>`.
+    public var name: String { runName.description }
 }

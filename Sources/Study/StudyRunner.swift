@@ -11,7 +11,7 @@ import Zoo
 public final class StudyRunner {
     public let study: StudyFile
     public let text: String
-    public let folder: StudyFolder
+    public let folder: StudyLayout
     public let threads: Int
     public let jobs: Int
     public let command: String
@@ -21,19 +21,16 @@ public final class StudyRunner {
     private let manifestLock = NSLock()
     private var manifest: StudyManifest?
 
-    public init(study: StudyFile, text: String, studyFolder: String, folder: StudyFolder, threads: Int, jobs: Int, command: String,
+    public init(study: StudyFile, text: String, studyFolder: String, folder: StudyLayout, threads: Int, jobs: Int, command: String,
                 listener: StudyListener) {
         (self.study, self.text, self.studyFolder, self.folder, self.threads, self.jobs, self.command, self.listener) =
             (study, text, studyFolder, folder, threads, jobs, command, listener)
     }
 
-    /// The data the cells train on, loaded once.
+    /// The data the cells train on, loaded once, and how the manifest describes it.
     struct StudyData {
-        var train: DetectionDataset
-        var val: DetectionDataset
-        var fingerprint: String
+        var data: TrainingData
         var description: String
-        var stores: [Int: (train: ImageStore, validator: Validator)]
     }
 
     /// Runs every cell (or only `onlyCell`) and returns the recommendation over what is finished.
@@ -43,12 +40,6 @@ public final class StudyRunner {
             throw StudyFileError("\(folder.path) holds results trained with other settings (\(conflicts.joined(separator: ", "))); run with --fresh to delete them and start over, or choose another --output")
         }
         if fresh { try folder.clear() }
-        do {
-            try FileManager.default.createDirectory(atPath: folder.path + "/runs", withIntermediateDirectories: true)
-            try ResultFiles.writeAtomically(Data(text.utf8), to: folder.studyCopy)
-        } catch {
-            throw StudyRunFailure("\(folder.path): cannot write: \(error)")
-        }
         let cells = study.cells
         let selected: [Cell]
         if let onlyCell {
@@ -61,6 +52,12 @@ public final class StudyRunner {
             selected = cells
         }
         let data = try loadData(sizes: Set(selected.map(\.imageSize)))
+        do {
+            try FileManager.default.createDirectory(atPath: folder.runs, withIntermediateDirectories: true)
+            try ResultFiles.writeAtomically(Data(text.utf8), to: folder.studyCopy)
+        } catch {
+            throw StudyRunFailure("\(folder.path): cannot write: \(error)")
+        }
         let started = ISO8601DateFormatter().string(from: Date())
         manifest = makeManifest(data: data, started: started, cells: cells)
         writeManifest()
@@ -68,7 +65,7 @@ public final class StudyRunner {
         let total = cells.count
         var pending: [(Int, Cell)] = []
         for (i, cell) in cells.enumerated() where selected.contains(cell) {
-            if FileManager.default.fileExists(atPath: folder.summary(cell)) {
+            if FileManager.default.fileExists(atPath: folder.run(cell.runName).summary) {
                 listener.handle(.cellSkipped(index: i + 1, total: total, cell: cell))
             } else {
                 pending.append((i + 1, cell))
@@ -109,10 +106,11 @@ public final class StudyRunner {
                     let summary = try runCell(cell, data: data)
                     let wall = Date().timeIntervalSince(t0)
                     lock.withLock { seconds.append(wall) }
-                    setState(cell, "done", wall: summary.wallSeconds)
-                    listener.handle(.cellFinished(index: index, total: total, cell: cell, summary: summary))
+                    let timing = folder.run(cell.runName).readTiming()
+                    setState(cell, .done, wall: timing?.wallSeconds)
+                    listener.handle(.cellFinished(index: index, total: total, cell: cell, summary: summary, timing: timing))
                 } catch {
-                    setState(cell, error is TrainingInterrupted ? "pending" : "failed", wall: nil)
+                    setState(cell, error is TrainingInterrupted ? .pending : .failed, wall: nil)
                     lock.withLock { if firstError == nil { firstError = error } }
                     return
                 }
@@ -140,34 +138,18 @@ public final class StudyRunner {
 
     /// Trains one cell into runs/<cell>, resuming its checkpoint if it has one.
     func runCell(_ cell: Cell, data: StudyData) throws -> RunSummary {
-        let spec = DetectorSpec(backbone: cell.backbone, neck: cell.neck, classes: data.train.names.count)
-        var options = TrainingOptions(spec: spec, output: folder.run(cell))
+        let spec = DetectorSpec(backbone: cell.backbone, neck: cell.neck, classes: data.data.train.names.count)
+        let layout = folder.run(cell.runName)
+        var options = TrainingOptions(spec: spec, output: layout.path)
         (options.epochs, options.batch, options.imageSize, options.seed) = (study.epochs, study.batch, cell.imageSize, cell.seed)
         options.nominalBatch = study.nominalBatch
         options.minWarmupIterations = study.minWarmupIterations
         (options.hyp, options.cosLR, options.patience, options.optimizer) = (study.hyp, study.cosLR, study.patience, study.optimizer)
-        let run = RunFolder(options.output)
-        try run.prepare()
-        let lock = try FolderLock(folder: options.output)
-        defer { lock.release() }
-        run.removeStaleTemporaries()
-        setState(cell, "running", wall: nil)
-        var checkpoint: Checkpoint?
-        switch try run.state(identity: options.identity(datasetFingerprint: data.fingerprint), description: options.description) {
-        case .finished:
-            return try ResultFiles.readJSON(RunSummary.self, from: run.summaryPath)
-        case .resumable(let saved):
-            checkpoint = saved
-            try run.restoreResults(saved.rows)
-        case .fresh:
-            break
+        let run = TrainingRun(options: options, data: data.data)
+        switch try run.run(listeners: listener.trainingListeners(for: cell, folder: layout), starting: { _ in setState(cell, .running, wall: nil) }) {
+        case .alreadyFinished(let summary): return summary
+        case .trained(let result): return result.summary
         }
-        let stores = data.stores[cell.imageSize]!
-        let trainer = Trainer(options: options, trainStore: stores.train, validator: stores.validator, datasetFingerprint: data.fingerprint)
-        trainer.listeners = [run] + listener.trainingListeners(for: cell, folder: options.output)
-        let summary = try trainer.run(resume: checkpoint)
-        if let failure = run.failure { throw StudyRunFailure("\(options.output): writing the run's files failed: \(failure)") }
-        return summary
     }
 
     /// Loads (or first generates) the dataset and keeps its images in RAM per image size.
@@ -186,35 +168,14 @@ public final class StudyRunner {
                 try ShapesDataset.write(to: folder.dataset, train: train, val: val, imageSize: size, seed: seed, preset: preset)
             }
         }
-        let data: DataYAML, train: DetectionDataset, val: DetectionDataset
         do {
-            data = try DataYAML.load(yaml)
-            train = try DetectionDataset.load(data, split: "train")
-            val = try DetectionDataset.load(data, split: "val")
+            let data = try TrainingData(try DataYAML.load(yaml)) { [listener] in listener.handle(.message($0)) }
+            // Every image size now, before the cells share the data from several threads.
+            for size in sizes.sorted() { _ = try data.stores(imageSize: size, cache: .auto, validationBatch: study.batch * 2) }
+            return StudyData(data: data, description: description)
         } catch {
             throw StudyFileError("\(error)")
         }
-        for (name, split) in [("train", train), ("val", val)] {
-            listener.handle(.message("\(name): \(split.count) images, \(split.instanceCount) labels, \(split.ignored.count) ignored"))
-            for problem in split.ignored.prefix(10) { listener.handle(.message("warning: ignoring \(problem)")) }
-        }
-        let fingerprint = SHA256.hex(Array((train.fingerprint() + val.fingerprint()).utf8))
-        var stores: [Int: (train: ImageStore, validator: Validator)] = [:]
-        for size in sizes.sorted() {
-            let t = ImageStore(train, imageSize: size, forTraining: true), v = ImageStore(val, imageSize: size, forTraining: false)
-            let physical = Int(ProcessInfo.processInfo.physicalMemory)
-            for (name, store) in [("train", t), ("val", v)] where store.resizedBytes < physical / 4 {
-                let problems = store.cacheAll()
-                if problems.count == store.dataset.count {
-                    throw StudyFileError("\(yaml): \(name): none of the \(problems.count) images can be decoded, so there is nothing to train on (first: \(problems[0]))")
-                }
-                for problem in problems.prefix(5) { listener.handle(.message("warning: \(problem) (trained as a grey image)")) }
-                listener.handle(.message(String(format: "%@: cached %d images at %d px in RAM (%.1f MB)", name, store.dataset.count, size,
-                                                Double(store.resizedBytes) / 1e6)))
-            }
-            stores[size] = (t, Validator(store: v, batchSize: study.batch * 2, galleryCount: GallerySample.count))
-        }
-        return StudyData(train: train, val: val, fingerprint: fingerprint, description: description, stores: stores)
     }
 
     /// The recommendation over the cells finished so far.
@@ -223,7 +184,7 @@ public final class StudyRunner {
     }
 
     /// The recommendation from the summaries in `folder` (also for `studyctl status` and partial studies).
-    public static func recommend(_ study: StudyFile, folder: StudyFolder) -> Recommendation {
+    public static func recommend(_ study: StudyFile, folder: StudyLayout) -> Recommendation {
         var groups: [String: RecommendationBuilder.Group] = [:]
         var order: [String] = []
         for cell in study.cells {
@@ -233,8 +194,10 @@ public final class StudyRunner {
                                            imageSize: cell.imageSize, seedsTotal: 0, summaries: [])
             }
             groups[cell.group]!.seedsTotal += 1
-            if let summary = try? ResultFiles.readJSON(RunSummary.self, from: folder.summary(cell)) {
+            let run = folder.run(cell.runName)
+            if let summary = try? ResultFiles.readJSON(RunSummary.self, from: run.summary) {
                 groups[cell.group]!.summaries.append(summary)
+                if study.cost == .latency, let latency = run.readLatency() { groups[cell.group]!.latencies.append(latency) }
             }
         }
         return RecommendationBuilder.build(order.map { groups[$0]! }, metric: study.metric, cost: study.cost, tolerance: study.tolerance)
@@ -244,19 +207,20 @@ public final class StudyRunner {
         let machine = Machine.current()
         return StudyManifest(
             study: study.name, title: study.title, description: study.description, studyHash: SHA256.hex(Array(text.utf8)),
-            datasetFingerprint: data.fingerprint, datasetDescription: data.description, version: CodeVersion.string,
+            datasetFingerprint: data.data.fingerprint, datasetDescription: data.description, version: CodeVersion.string,
             gitCommit: CodeVersion.gitCommit, swiftVersion: CodeVersion.swift, cpu: machine.cpuModel, simd: machine.simdFeatures,
             threads: threads, jobs: jobs, openblas: BLAS.configuration, onednn: DNNLConv.version, seeds: study.seeds,
-            started: started, finished: nil,
+            language: study.language, formats: study.formats, started: started, finished: nil,
             cells: cells.map { c in
-                let done = try? ResultFiles.readJSON(RunSummary.self, from: folder.summary(c))
+                let run = folder.run(c.runName)
+                let done = FileManager.default.fileExists(atPath: run.summary)
                 return .init(name: c.name, backbone: c.backbone.description, neck: c.neck.description, imageSize: c.imageSize,
-                             seed: c.seed, state: done == nil ? "pending" : "done", wallSeconds: done?.wallSeconds)
+                             seed: c.seed, state: done ? .done : .pending, wallSeconds: done ? run.readTiming()?.wallSeconds : nil)
             },
             command: command)
     }
 
-    func setState(_ cell: Cell, _ state: String, wall: Double?) {
+    func setState(_ cell: Cell, _ state: CellState, wall: Double?) {
         manifestLock.withLock {
             guard let i = manifest?.cells.firstIndex(where: { $0.name == cell.name }) else { return }
             manifest?.cells[i].state = state

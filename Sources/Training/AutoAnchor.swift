@@ -53,7 +53,7 @@ public enum AutoAnchor {
     }
 
     /// Best possible recall (share of boxes with an anchor within the ratio threshold) and anchors per target.
-    static func metric(_ k: [(Double, Double)], _ wh: [(Double, Double)], threshold: Double) -> (bpr: Double, aat: Double) {
+    public static func metric(_ k: [(Double, Double)], _ wh: [(Double, Double)], threshold: Double) -> (bpr: Double, aat: Double) {
         guard !wh.isEmpty else { return (0, 0) }
         var above = 0.0, recall = 0.0
         for box in wh {
@@ -69,7 +69,7 @@ public enum AutoAnchor {
     }
 
     /// min(r, 1/r) over width and height, r = box / anchor.
-    @inline(__always) static func ratio(_ box: (Double, Double), _ anchor: (Double, Double)) -> Double {
+    @inline(__always) public static func ratio(_ box: (Double, Double), _ anchor: (Double, Double)) -> Double {
         let rw = Float(box.0) / Float(anchor.0), rh = Float(box.1) / Float(anchor.1)
         return Double(min(min(rw, 1 / rw), min(rh, 1 / rh)))
     }
@@ -77,7 +77,7 @@ public enum AutoAnchor {
     /// k-means on whitened (w, h), then 1000 generations of mutation keeping improvements in fitness
     /// (mean best ratio over boxes above the threshold); sorted by area.
     // yolov5 v7.0 utils/autoanchor.py kmean_anchors
-    static func kmeanAnchors(_ dataset: DetectionDataset, count n: Int, imageSize: Int, threshold: Double,
+    public static func kmeanAnchors(_ dataset: DetectionDataset, count n: Int, imageSize: Int, threshold: Double,
                              generations: Int, rng: inout SampleRandom) -> [(Double, Double)] {
         let thr = 1 / threshold
         var all: [(Double, Double)] = []
@@ -124,7 +124,7 @@ public enum AutoAnchor {
 
     /// Lloyd's k-means on (w, h) divided by their standard deviations, the best of `restarts`
     /// random starts by distortion (scipy.cluster.vq.kmeans, iter=30).
-    static func kmeans(_ points: [(Double, Double)], _ n: Int, restarts: Int, rng: inout SampleRandom) -> [(Double, Double)] {
+    public static func kmeans(_ points: [(Double, Double)], _ n: Int, restarts: Int, rng: inout SampleRandom) -> [(Double, Double)] {
         func std(_ xs: [Double]) -> Double {
             let m = xs.reduce(0, +) / Double(xs.count)
             return max((xs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(xs.count)).squareRoot(), 1e-9)

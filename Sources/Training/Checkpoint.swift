@@ -4,7 +4,8 @@ import Results
 
 /// Everything needed to continue a run bit for bit after its last finished epoch: model, optimiser
 /// and EMA tensors, counters, and the results so far. One safetensors file, written under a
-/// temporary name and renamed.
+/// temporary name and renamed; no timings (those are in timing.json), so it is the same bytes on
+/// every machine.
 public struct Checkpoint {
     public static let magic = "studyctl-checkpoint"
     public static let version = "1"
@@ -24,26 +25,20 @@ public struct Checkpoint {
     public var accumulate: Int
     public var momentum: [Double]
     public var rows: [EpochResult]
-    /// Training seconds and images so far, and validation seconds, for the summary.
-    public var trainSeconds: Double
-    public var trainImages: Int
-    public var validationSeconds: Double
     public var autoAnchorMessage: String
     public var tensors: [String: Tensor]
 
     struct Meta: Codable {
         var identity: String, runDescription: String, epoch: Int, bestFitness: Double, bestEpoch: Int
         var stopperBestFitness: Double, stopperBestEpoch: Int, emaUpdates: Int, lastOptimizerStep: Int
-        var accumulate: Int, momentum: [Double], rows: [EpochResult], trainSeconds: Double, trainImages: Int
-        var validationSeconds: Double, autoAnchorMessage: String
+        var accumulate: Int, momentum: [Double], rows: [EpochResult], autoAnchorMessage: String
     }
 
     public func write(to path: String) throws(SafetensorsError) {
         let meta = Meta(identity: identity, runDescription: runDescription, epoch: epoch, bestFitness: bestFitness,
                         bestEpoch: bestEpoch, stopperBestFitness: stopperBestFitness, stopperBestEpoch: stopperBestEpoch,
                         emaUpdates: emaUpdates, lastOptimizerStep: lastOptimizerStep, accumulate: accumulate,
-                        momentum: momentum, rows: rows, trainSeconds: trainSeconds, trainImages: trainImages,
-                        validationSeconds: validationSeconds, autoAnchorMessage: autoAnchorMessage)
+                        momentum: momentum, rows: rows, autoAnchorMessage: autoAnchorMessage)
         let json = String(decoding: ResultFiles.json(meta), as: UTF8.self)
         try Safetensors.write(tensors, metadata: ["format": Self.magic, "version": Self.version, "state": json], to: path)
     }
@@ -75,8 +70,7 @@ public struct Checkpoint {
                           bestFitness: meta.bestFitness, bestEpoch: meta.bestEpoch, stopperBestFitness: meta.stopperBestFitness,
                           stopperBestEpoch: meta.stopperBestEpoch, emaUpdates: meta.emaUpdates,
                           lastOptimizerStep: meta.lastOptimizerStep, accumulate: meta.accumulate, momentum: meta.momentum,
-                          rows: meta.rows, trainSeconds: meta.trainSeconds, trainImages: meta.trainImages,
-                          validationSeconds: meta.validationSeconds, autoAnchorMessage: meta.autoAnchorMessage,
+                          rows: meta.rows, autoAnchorMessage: meta.autoAnchorMessage,
                           tensors: tensors)
     }
 }

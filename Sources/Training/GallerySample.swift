@@ -22,7 +22,7 @@ public struct GallerySample {
             Gallery.Box(classID: classID, confidence: confidence, x1: b.cx - b.w / 2, y1: b.cy - b.h / 2, x2: b.cx + b.w / 2, y2: b.cy + b.h / 2)
         }
         return Gallery(epoch: epoch, confidence: confidence, names: names, images: samples.enumerated().map { k, sample in
-            Gallery.Image(file: "gallery/\(k).png", source: (sample.path as NSString).lastPathComponent, labels: sample.labels.map { box($0.box, $0.classID, nil) },
+            Gallery.Image(file: RunLayout.galleryImage(k), source: (sample.path as NSString).lastPathComponent, labels: sample.labels.map { box($0.box, $0.classID, nil) },
                           detections: sample.detections.map { box($0.box, $0.classID, $0.confidence) })
         })
     }

@@ -4,29 +4,21 @@ import Foundation
 import Results
 import Zoo
 
-/// The files of a training run, written after every epoch in an order that keeps the folder
-/// consistent at any instant: weights, results.csv, curves.json, then the checkpoint that makes
-/// the epoch count as done.
-///
-/// ```
-/// DIR/results.csv  curves.json  summary.json  train.log
-/// DIR/weights/last.safetensors, best.safetensors
-/// DIR/checkpoint/state.safetensors
-/// DIR/gallery.json, gallery/<k>.png    the best epoch's detections on the first validation images
-/// ```
+/// Writes a training run's files (`RunLayout`) after every epoch in an order that keeps the folder
+/// consistent at any instant: weights, results.csv, curves.json, gallery, timing.json, then the
+/// checkpoint that makes the epoch count as done; summary.json and latency.json at the end.
 public final class RunFolder: TrainingListener {
-    public let path: String
+    public let layout: RunLayout
     /// The first write that failed, if any (the trainer goes on; the command reports it).
     public private(set) var failure: String?
 
-    public init(_ path: String) { self.path = path }
+    public init(_ layout: RunLayout) { self.layout = layout }
 
-    public var checkpointPath: String { path + "/checkpoint/state.safetensors" }
-    public var summaryPath: String { path + "/summary.json" }
+    public var path: String { layout.path }
 
     /// Creates the folders.
     public func prepare() throws(ResultFileError) {
-        for folder in [path, path + "/weights", path + "/checkpoint", path + "/gallery"] {
+        for folder in layout.folders {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
@@ -38,7 +30,7 @@ public final class RunFolder: TrainingListener {
     /// Deletes temporary files a killed process left half-written (`*.tmp-<pid>`). Call it while
     /// holding the folder's lock: no other process writes here then.
     public func removeStaleTemporaries() {
-        for folder in [path, path + "/weights", path + "/checkpoint", path + "/gallery"] {
+        for folder in layout.folders {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.contains(".tmp-") {
                 try? FileManager.default.removeItem(atPath: folder + "/" + name)
             }
@@ -47,25 +39,27 @@ public final class RunFolder: TrainingListener {
 
     /// Rewrites results.csv from a checkpoint's rows (a resumed run drops rows of an unfinished epoch).
     public func restoreResults(_ rows: [EpochResult]) throws(ResultFileError) {
-        try ResultFiles.writeAtomically(Data(ResultsCSV.text(rows).utf8), to: path + "/results.csv")
+        try ResultFiles.writeAtomically(Data(ResultsCSV.text(rows).utf8), to: layout.results)
     }
 
     public func handle(_ event: TrainingEvent) {
         do {
             switch event {
             case .epochEnded(let report):
-                let weights = path + "/weights"
                 let meta = ["epoch": "\(report.row.epoch)", "format": "studyctl-weights",
                             "spec": report.weights.spec.description, "classes": "\(report.weights.spec.classes)",
                             "names": String(decoding: ResultFiles.json(report.names), as: UTF8.self)]
-                try report.weights.saveWeights(to: weights + "/last.safetensors", metadata: meta)
-                if report.isBest { try report.weights.saveWeights(to: weights + "/best.safetensors", metadata: meta) }
-                try ResultFiles.writeAtomically(Data(ResultsCSV.text(report.rows).utf8), to: path + "/results.csv")
-                try ResultFiles.writeJSON(Self.curves(report.metrics, names: report.names), to: path + "/curves.json")
+                try report.weights.saveWeights(to: layout.lastWeights, metadata: meta)
+                if report.isBest { try report.weights.saveWeights(to: layout.bestWeights, metadata: meta) }
+                try ResultFiles.writeAtomically(Data(ResultsCSV.text(report.rows).utf8), to: layout.results)
+                try ResultFiles.writeJSON(Self.curves(report.metrics, names: report.names), to: layout.curves)
                 if !report.gallery.isEmpty { try writeGallery(report.gallery, epoch: report.row.epoch, names: report.names) }
-                try report.checkpoint.write(to: checkpointPath)
-            case .finished(let summary, _):
-                try ResultFiles.writeJSON(summary, to: summaryPath)
+                try ResultFiles.writeJSON(report.timing, to: layout.timing)
+                try report.checkpoint.write(to: layout.checkpoint)
+            case .finished(let run, _):
+                try ResultFiles.writeJSON(run.latency, to: layout.latency)
+                try ResultFiles.writeJSON(run.timing, to: layout.timing)
+                try ResultFiles.writeJSON(run.summary, to: layout.summary)
             default:
                 break
             }
@@ -80,7 +74,7 @@ public final class RunFolder: TrainingListener {
         for (sample, image) in zip(samples, gallery.images) where !FileManager.default.fileExists(atPath: path + "/" + image.file) {
             try ResultFiles.writeAtomically(Data(try PNGCodec.encode(sample.image)), to: path + "/" + image.file)
         }
-        try ResultFiles.writeJSON(gallery, to: path + "/gallery.json")
+        try ResultFiles.writeJSON(gallery, to: layout.galleryIndex)
     }
 
     /// The report's per-cell curves from a validation's metrics.
@@ -110,13 +104,13 @@ extension RunFolder {
 
     /// Reads the folder's checkpoint, refusing one of another run (different model, data, recipe or seed).
     public func state(identity: String, description: String) throws(CheckpointError) -> State {
-        guard FileManager.default.fileExists(atPath: checkpointPath) else { return .fresh }
-        let saved = try Checkpoint.read(checkpointPath)
+        guard FileManager.default.fileExists(atPath: layout.checkpoint) else { return .fresh }
+        let saved = try Checkpoint.read(layout.checkpoint)
         guard saved.identity == identity else {
             throw CheckpointError(
                 path: path,
                 "holds the checkpoint of another run (\(saved.runDescription), or other data or hyperparameters) — not \(description); use another output folder, or delete \(path)/checkpoint to start over")
         }
-        return FileManager.default.fileExists(atPath: summaryPath) ? .finished(saved) : .resumable(saved)
+        return FileManager.default.fileExists(atPath: layout.summary) ? .finished(saved) : .resumable(saved)
     }
 }

@@ -26,9 +26,10 @@ public final class Trainer {
 
     func emit(_ event: TrainingEvent) { for listener in listeners { listener.handle(event) } }
 
-    /// Runs from the checkpoint in `resume` (or from scratch) to the last epoch or an early stop.
+    /// Runs from the checkpoint in `resume` (or from scratch) to the last epoch or an early stop;
+    /// `timing` is what the run's earlier processes measured, to add to.
     // yolov5 v7.0 train.py train()
-    public func run(resume: Checkpoint? = nil) throws -> RunSummary {
+    public func run(resume: Checkpoint? = nil, timing prior: RunTiming? = nil) throws -> TrainedRun {
         let started = Date()
         let hyp = options.hyp
         let spec = options.spec
@@ -66,7 +67,7 @@ public final class Trainer {
             accumulate = resume.accumulate
             for (group, m) in zip(optimizer.groups, resume.momentum) { group.momentum = m }
             rows = resume.rows
-            (trainSeconds, trainImages, validationSeconds) = (resume.trainSeconds, resume.trainImages, resume.validationSeconds)
+            if let prior { (trainSeconds, trainImages, validationSeconds) = (prior.trainSeconds, prior.trainImages, prior.validationSeconds) }
             anchorMessage = resume.autoAnchorMessage
             emit(.message("Resuming from \(options.output)/checkpoint after epoch \(resume.epoch) of \(options.epochs)"))
         } else {
@@ -161,11 +162,13 @@ public final class Trainer {
                 epoch: epoch, bestFitness: bestFitness, bestEpoch: bestEpoch, stopperBestFitness: stopper.best,
                 stopperBestEpoch: stopper.epoch, emaUpdates: ema.updates, lastOptimizerStep: lastOptStep,
                 accumulate: accumulate, momentum: optimizer.groups.map(\.momentum), rows: rows,
-                trainSeconds: trainSeconds, trainImages: trainImages, validationSeconds: validationSeconds,
                 autoAnchorMessage: anchorMessage, tensors: tensors)
+            let timing = RunTiming(threads: ThreadPool.shared.threadCount, epochs: rows.count, trainSeconds: trainSeconds,
+                                   trainImages: trainImages, validationSeconds: validationSeconds,
+                                   wallSeconds: (prior?.wallSeconds ?? 0) + Date().timeIntervalSince(started))
             emit(.epochEnded(EpochReport(row: row, metrics: m, names: trainStore.dataset.names, fitness: fi, isBest: isBest,
                                          trainSeconds: epochSeconds, validationSeconds: out.seconds, trainImages: images,
-                                         weights: evalModel, checkpoint: checkpoint, rows: rows,
+                                         weights: evalModel, checkpoint: checkpoint, timing: timing, rows: rows,
                                          gallery: isBest ? validator.gallerySamples(out) : [])))
             // buffers of sizes that vary from step to step (matched targets) would pile up in the pool
             BufferPool.shared.drain()
@@ -175,11 +178,13 @@ public final class Trainer {
                 break
             }
         }
-        let summary = makeSummary(model: evalModel, rows: rows, bestEpoch: bestEpoch, trainSeconds: trainSeconds,
-                                  trainImages: trainImages, validationSeconds: validationSeconds,
-                                  wall: Date().timeIntervalSince(started))
-        emit(.finished(summary, reason: reason))
-        return summary
+        let latency = Latency.fusedBatchOne(evalModel, imageSize: options.imageSize)
+        let timing = RunTiming(threads: ThreadPool.shared.threadCount, epochs: rows.count, trainSeconds: trainSeconds,
+                               trainImages: trainImages, validationSeconds: validationSeconds,
+                               wallSeconds: (prior?.wallSeconds ?? 0) + Date().timeIntervalSince(started))
+        let result = TrainedRun(summary: makeSummary(model: evalModel, rows: rows, bestEpoch: bestEpoch), timing: timing, latency: latency)
+        emit(.finished(result, reason: reason))
+        return result
     }
 
     /// YOLOv5's three groups (utils/torch_utils.py smart_optimizer), in its order: biases (no
@@ -195,13 +200,7 @@ public final class Trainer {
                 ParameterGroup(normWeights, lr: lr, momentum: momentum)]
     }
 
-    /// The loss gains as train.py scales them for 3 levels, the classes and the image size.
-    func scaledLossHyp() -> LossHyperparameters {
-        let hyp = options.hyp
-        return .scaled(box: hyp[.box], obj: hyp[.obj], cls: hyp[.cls], levels: 3, classes: options.spec.classes,
-                       imageSize: options.imageSize, clsPositiveWeight: hyp[.clsPositiveWeight], objPositiveWeight: hyp[.objPositiveWeight],
-                       anchorT: hyp[.anchorT], labelSmoothing: hyp[.labelSmoothing])
-    }
+    func scaledLossHyp() -> LossHyperparameters { options.hyp.lossGains(classes: options.spec.classes, imageSize: options.imageSize) }
 
     /// Sets the Detect anchors from pixels (per level [w, h] × 3).
     func setAnchors(_ model: Detector, pixels: [[Float]]) {
@@ -225,8 +224,7 @@ public final class Trainer {
         }
     }
 
-    func makeSummary(model: Detector, rows: [EpochResult], bestEpoch: Int, trainSeconds: Double, trainImages: Int,
-                     validationSeconds: Double, wall: Double) -> RunSummary {
+    func makeSummary(model: Detector, rows: [EpochResult], bestEpoch: Int) -> RunSummary {
         let best = rows.first { $0.epoch == bestEpoch } ?? rows.last!
         let summary = ModelSummary(Detector(spec: options.spec, seed: options.seed), imageSize: options.imageSize)
         var hypValues: [String: Double] = [:]
@@ -235,14 +233,17 @@ public final class Trainer {
             backbone: options.spec.backbone.description, neck: options.spec.neck.description, classes: options.spec.classes,
             imageSize: options.imageSize, seed: options.seed, epochs: options.epochs, epochsRun: rows.count,
             batch: options.batch, parameters: summary.parameters, gflops: summary.gflops,
-            latencyMs: Latency.fusedBatchOne(model, imageSize: options.imageSize), threads: ThreadPool.shared.threadCount,
-            bestEpoch: best.epoch, best: best, final: rows.last!,
-            imagesPerSecond: trainSeconds > 0 ? Double(trainImages) / trainSeconds : 0,
-            validationSeconds: validationSeconds / Double(max(rows.count, 1)), wallSeconds: wall,
-            datasetFingerprint: datasetFingerprint,
+            bestEpoch: best.epoch, best: best, final: rows.last!, datasetFingerprint: datasetFingerprint,
             anchors: model.detect.gridAnchors.enumerated().map { l, a in a.map { Double($0) * Double(Detect.strides[l]) } },
             hyp: hypValues, optimizer: options.optimizer.rawValue, cosLR: options.cosLR, version: CodeVersion.string)
     }
+}
+
+/// What a finished run produced: its results, and the measurements of the machine that trained it.
+public struct TrainedRun: Sendable {
+    public var summary: RunSummary
+    public var timing: RunTiming
+    public var latency: LatencyMeasurement
 }
 
 /// Ctrl-C during training: the last finished epoch's checkpoint is on disk.

@@ -10,8 +10,8 @@ public enum TrainingEvent {
     case batchEnded(BatchProgress)
     case validationProgress(done: Int, total: Int)
     case epochEnded(EpochReport)
-    /// The run is done: its summary, and why it stopped.
-    case finished(RunSummary, reason: String)
+    /// The run is done: its results and measurements, and why it stopped.
+    case finished(TrainedRun, reason: String)
 }
 
 /// The state of an epoch after a batch, as YOLOv5's progress bar shows it.
@@ -42,6 +42,8 @@ public struct EpochReport {
     public var weights: Detector
     /// The state after this epoch, written last so a kill leaves the previous epoch intact.
     public var checkpoint: Checkpoint
+    /// The run's timings up to this epoch (timing.json).
+    public var timing: RunTiming
     /// Every row so far (results.csv).
     public var rows: [EpochResult]
     /// The first validation images with this epoch's detections, when the epoch is the best so far.

@@ -56,6 +56,13 @@ public struct DetectorSpec: Hashable, Sendable, CustomStringConvertible {
         self.init(backbone: try BackboneSpec(parsing: backbone), neck: try NeckSpec(parsing: neck), classes: classes)
     }
 
+    /// Parses `description` (`backbone__neck`), as weights files record it; nil when it is not one.
+    public init?(description: String, classes: Int) {
+        let parts = description.components(separatedBy: "__")
+        guard parts.count == 2, let spec = try? DetectorSpec(backbone: parts[0], neck: parts[1], classes: classes) else { return nil }
+        self = spec
+    }
+
     /// YOLOv5n v7.0: `cspdarknet` + `pan-sppf`, 80 classes.
     public static let yolov5n = DetectorSpec(backbone: BackboneSpec(.cspdarknet), neck: .panSPPF)
 

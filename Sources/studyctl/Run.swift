@@ -86,7 +86,7 @@ extension StudyCtl {
             do { study = try StudyFile.load(studyFile) } catch { throw CLIError.badInput("error: \(error)") }
             let text = (try? String(contentsOfFile: studyFile, encoding: .utf8)) ?? ""
             if dryRun { return try DryRun(study: study).print() }
-            let folder = Study.StudyFolder(output ?? "output/\(study.name)")
+            let folder = StudyLayout(output ?? "output/\(study.name)")
             do {
                 try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
             } catch {
@@ -95,7 +95,7 @@ extension StudyCtl {
             let lock: FolderLock
             do { lock = try FolderLock(folder: folder.path) } catch { throw CLIError.badInput("error: \(error)") }
             defer { lock.release() }
-            let progress = StudyProgress(logPath: folder.path + "/study.log", jobs: jobs)
+            let progress = StudyProgress(logPath: folder.log, jobs: jobs)
             var command = "studyctl run \(studyFile)"
             if let output { command += " --output \(output)" }
             let runner = StudyRunner(study: study, text: text, studyFolder: (studyFile as NSString).deletingLastPathComponent,
@@ -103,7 +103,7 @@ extension StudyCtl {
                                      command: command, listener: progress)
             progress.line("Study \(study.name): \(study.cells.count) cells (\(study.backbones.count) backbones × \(study.necks.count) necks × \(study.imageSizes.count) sizes × \(study.repeats) seeds), \(study.epochs) epochs each; \(threads.threads) threads, \(jobs) at a time; output \(folder.path)")
             let started = Date()
-            let left = study.cells.filter { (cell == nil || $0.name == cell) && (fresh || !FileManager.default.fileExists(atPath: folder.summary($0))) }
+            let left = study.cells.filter { (cell == nil || $0.name == cell) && (fresh || !FileManager.default.fileExists(atPath: folder.run($0.runName).summary)) }
             if !left.isEmpty {
                 let seconds = DryRun(study: study).estimate(left, jobs: jobs, threads: threads.threads)
                 progress.line("Estimated time: \(clock(seconds)) for \(left.count) cell(s) to train (a step of each model measured now; data loading and validation add a little)")
@@ -122,6 +122,10 @@ extension StudyCtl {
             } catch let error as StudyFileError {
                 throw CLIError.badInput("error: \(error)")
             } catch let error as StudyRunFailure {
+                throw CLIError.failed("error: \(error)")
+            } catch let error as RunWriteFailure {
+                throw CLIError.failed("error: \(error)")
+            } catch let error as ResultFileError {
                 throw CLIError.failed("error: \(error)")
             } catch let error as LockError {
                 throw CLIError.badInput("error: \(error)")

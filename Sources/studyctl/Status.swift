@@ -13,7 +13,7 @@ extension StudyCtl {
         var folder: String
 
         func run() throws {
-            let f = StudyFolder(folder)
+            let f = StudyLayout(folder)
             let study: StudyFile
             do { study = try StudyFile.load(f.studyCopy) } catch {
                 throw CLIError.badInput("error: \(folder) is not a study folder (no readable study.toml): \(error)")
@@ -21,13 +21,14 @@ extension StudyCtl {
             let manifest = try? ResultFiles.readJSON(StudyManifest.self, from: f.manifest)
             var done = 0, running: [String] = [], left: [String] = []
             for cell in study.cells {
-                if FileManager.default.fileExists(atPath: f.summary(cell)) {
+                let run = f.run(cell.runName)
+                if FileManager.default.fileExists(atPath: run.summary) {
                     done += 1
                     continue
                 }
-                let rows = (try? String(contentsOfFile: f.run(cell) + "/results.csv", encoding: .utf8)).map { ResultsCSV.parseOrEmpty($0) } ?? []
+                let rows = (try? String(contentsOfFile: run.results, encoding: .utf8)).map { ResultsCSV.parseOrEmpty($0) } ?? []
                 let state = manifest?.cells.first { $0.name == cell.name }?.state
-                if state == "running" || FileManager.default.fileExists(atPath: f.run(cell) + "/.lock") {
+                if state == .running || FileManager.default.fileExists(atPath: run.lock) {
                     running.append("\(cell.name) (epoch \(rows.count + 1) of \(study.epochs))")
                 } else {
                     left.append(rows.isEmpty ? cell.name : "\(cell.name) (\(rows.count) of \(study.epochs) epochs, resumable)")

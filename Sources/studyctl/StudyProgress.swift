@@ -37,18 +37,18 @@ final class StudyProgress: StudyListener {
             line("\n━━ cell \(index)/\(total): \(cell.name) (\(cell.imageSize) px)\(etaText)")
         case .cellSkipped(let index, let total, let cell):
             line("━━ cell \(index)/\(total): \(cell.name) is finished, skipped")
-        case .cellFinished(let index, let total, let cell, let summary):
+        case .cellFinished(let index, let total, let cell, let summary, let timing):
             line(String(format: "━━ cell %d/%d: %@ done in %@: best epoch %d, mAP50 %.3f, mAP50-95 %.3f, %.1f images/s",
-                        index, total, cell.name, clock(summary.wallSeconds), summary.bestEpoch, summary.best.map50,
-                        summary.best.map50to95, summary.imagesPerSecond))
+                        index, total, cell.name, clock(timing?.wallSeconds ?? 0), summary.bestEpoch, summary.best.map50,
+                        summary.best.map50to95, timing?.imagesPerSecond ?? 0))
         case .finished(let recommendation):
             line("")
             line(RecommendationTable.text(recommendation))
         }
     }
 
-    func trainingListeners(for cell: Cell, folder: String) -> [TrainingListener] {
-        [TrainProgress(logPath: folder + "/train.log", prefix: jobs > 1 ? cell.name + " " : lock.withLock { position }, plain: jobs > 1)]
+    func trainingListeners(for cell: Cell, folder: RunLayout) -> [TrainingListener] {
+        [TrainProgress(logPath: folder.log, prefix: jobs > 1 ? cell.name + " " : lock.withLock { position }, plain: jobs > 1)]
     }
 }
 
@@ -67,7 +67,7 @@ enum RecommendationTable {
         // String(format:) does not pad %@ on Linux: every column is padded here, header and rows alike.
         func right(_ text: String, _ width: Int) -> String { EvalTable.pad(text, width) }
         func left(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
-        let ratio = "\(r.metric)/\(r.cost)", ratioWidth = max(13, ratio.count)
+        let ratio = "\(r.metric.rawValue)/\(r.cost.rawValue)", ratioWidth = max(13, ratio.count)
         // latency is in the recommendation only when it ranks by it (a measurement of the machine)
         let latency = r.cells.contains { $0.latencyMs != nil }
         var lines = ["rank  " + left("cell", 38) + right("params", 8) + right("GFLOPs", 9) + (latency ? right("latency", 9) : "") + right("mAP50", 13)

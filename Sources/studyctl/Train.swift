@@ -24,9 +24,11 @@ extension StudyCtl {
 
                 Writes DIR/results.csv (YOLOv5's columns), curves.json, summary.json, train.log, \
                 weights/last.safetensors and best.safetensors (EMA weights, best by fitness = \
-                0.1·mAP50 + 0.9·mAP50-95), and checkpoint/ after every epoch. Running the same command \
-                on the same DIR resumes after the last finished epoch (also after kill -9) and ends \
-                with the same files as an uninterrupted run; Ctrl-C stops at once and exits 130. \
+                0.1·mAP50 + 0.9·mAP50-95), and checkpoint/ after every epoch; this machine's \
+                measurements go to timing.json and latency.json (batch-1, fused). Running the same \
+                command on the same DIR resumes after the last finished epoch (also after kill -9) and \
+                ends with the same files as an uninterrupted run, timing.json aside; Ctrl-C stops at \
+                the next batch and exits 130. \
                 A DIR holding another run's checkpoint is refused.
 
                 Bad input exits 2 with one line naming the file, line or key: a missing or malformed \
@@ -83,7 +85,7 @@ extension StudyCtl {
         var optimizer: OptimizerChoice = .sgd
 
         @Option(help: "Keep the resized images in memory: auto (when they take under a quarter of RAM), ram, or none.")
-        var cache: CacheChoice = .auto
+        var cache: TrainingData.Cache = .auto
 
         @Option(help: "Images of the built-in dataset: train count.")
         var synthTrain: Int = 500
@@ -163,10 +165,10 @@ extension StudyCtl {
         }
     }
 
-    enum CacheChoice: String, ExpressibleByArgument, CaseIterable { case auto, ram, none }
 }
 
 extension ShapesDataset.Preset: ExpressibleByArgument {}
+extension TrainingData.Cache: ExpressibleByArgument {}
 
 /// Runs `body`, turning an input problem into a one-line bad-input error.
 func inputProblem<T>(_ body: () throws(InputProblem) -> T) throws -> T {

@@ -7,7 +7,10 @@ import Training
 final class TrainProgress: TrainingListener {
     private let terminal: Bool
     private let prefix: String
-    private let log: FileHandle?
+    private let logPath: String
+    private var log: FileHandle?
+    /// Lines written before the run folder exists, for the log once it does.
+    private var unlogged: [String] = []
     private var lastDraw = Date.distantPast
     private var batchLine = ""
     private var epochsLeft = 0
@@ -18,9 +21,7 @@ final class TrainProgress: TrainingListener {
     init(logPath: String, prefix: String = "", plain: Bool = false) {
         terminal = !plain && isatty(STDOUT_FILENO) != 0
         self.prefix = prefix
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-        log = FileHandle(forWritingAtPath: logPath)
-        _ = try? log?.seekToEnd()
+        self.logPath = logPath
     }
 
     deinit { try? log?.close() }
@@ -29,7 +30,15 @@ final class TrainProgress: TrainingListener {
     func line(_ text: String) {
         if terminal && !batchLine.isEmpty { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
         FileHandle.standardOutput.write(Data((text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 }.joined(separator: "\n") + "\n").utf8))
-        log?.write(Data((text + "\n").utf8))
+        unlogged.append(text)
+        if log == nil, FileManager.default.fileExists(atPath: (logPath as NSString).deletingLastPathComponent) {
+            if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+            log = FileHandle(forWritingAtPath: logPath)
+            _ = try? log?.seekToEnd()
+        }
+        guard let log else { return }
+        log.write(Data((unlogged.joined(separator: "\n") + "\n").utf8))
+        unlogged.removeAll()
     }
 
     func handle(_ event: TrainingEvent) {
@@ -60,10 +69,11 @@ final class TrainProgress: TrainingListener {
             let m = report.metrics
             line(EvalTable.row("all", m.images, m.instances.reduce(0, +), [m.precision, m.recall, m.map50, m.map50to95])
                  + String(format: "   (val %.1f s%@)", report.validationSeconds, report.isBest ? ", best" : ""))
-        case .finished(let summary, let reason):
+        case .finished(let run, let reason):
             line(String(format: "\n%@ in %.0f s: best epoch %d, mAP50 %.3f, mAP50-95 %.3f; %.1f images/s training, %.1f s validation per epoch",
-                        reason.prefix(1).uppercased() + reason.dropFirst(), summary.wallSeconds, summary.bestEpoch,
-                        summary.best.map50, summary.best.map50to95, summary.imagesPerSecond, summary.validationSeconds))
+                        reason.prefix(1).uppercased() + reason.dropFirst(), run.timing.wallSeconds, run.summary.bestEpoch,
+                        run.summary.best.map50, run.summary.best.map50to95, run.timing.imagesPerSecond,
+                        run.timing.validationSecondsPerEpoch))
         }
     }
 

@@ -51,8 +51,7 @@ extension StudyCtl {
                   let classes = file.metadata["classes"].flatMap(Int.init) else {
                 throw CLIError.badInput("error: \(weights): not weights written by studyctl train (no model name in the file)")
             }
-            let parts = specText.components(separatedBy: "__")
-            guard parts.count == 2, let spec = try? DetectorSpec(backbone: parts[0], neck: parts[1], classes: classes) else {
+            guard let spec = DetectorSpec(description: specText, classes: classes) else {
                 throw CLIError.badInput("error: \(weights): unknown model '\(specText)'")
             }
             let yaml = try inputProblem { () throws(InputProblem) in try DataYAML.load(data) }
@@ -65,12 +64,8 @@ extension StudyCtl {
             do { try model.loadWeights(from: weights) } catch { throw CLIError.badInput("error: \(error)") }
             let store = ImageStore(dataset, imageSize: imgsz, forTraining: false)
             _ = store.cacheAll()
-            let hyp = Hyperparameters()
-            let loss = YOLOv5Loss(
-                hyp: .scaled(box: hyp[.box], obj: hyp[.obj], cls: hyp[.cls], levels: 3, classes: classes, imageSize: imgsz,
-                             clsPositiveWeight: 1, objPositiveWeight: 1, anchorT: hyp[.anchorT], labelSmoothing: 0),
-                anchors: model.detect.gridAnchors,
-                classes: classes)
+            let loss = YOLOv5Loss(hyp: Hyperparameters().lossGains(classes: classes, imageSize: imgsz),
+                                  anchors: model.detect.gridAnchors, classes: classes)
             let out = Validator(store: store, batchSize: batch).run(model, loss: loss)
             print(EvalTable.yolov5(out.metrics, names: yaml.names, verbose: verbose))
             print(String(format: "Speed: %.1f s for %d images (%.1f ms per image, NMS included)", out.seconds, dataset.count,

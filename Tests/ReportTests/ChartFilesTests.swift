@@ -8,7 +8,7 @@ struct ChartFilesTests {
         let dir = try temporaryFolder("charts")
         defer { try? FileManager.default.removeItem(at: dir) }
         try StudyFixture().write(to: dir)
-        let study = try StudyFolder(path: dir.path)
+        let study = try StudyResults(path: dir.path)
         let figures = ReportFigures.all(study, .en)
         #expect(figures.map(\.name).prefix(4) == ["accuracy-params", "comparison-metrics", "comparison-bars", "comparison-accuracy-cost"])
         #expect(figures.filter { if case .network = $0.section { true } else { false } }.count == 3)

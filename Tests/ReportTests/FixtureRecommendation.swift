@@ -25,25 +25,32 @@ enum FixtureRecommendation {
             out.append(Recommendation.Cell(
                 name: cell, backbone: first.backbone, neck: first.neck, imageSize: first.imageSize, seedsDone: runs.count,
                 seedsTotal: seeds, parameters: first.parameters, gflops: first.gflops,
-                latencyMs: runs.map(\.latencyMs).reduce(0, +) / Double(runs.count),
+                latencyMs: nil,
                 map50: statistic(runs.map(\.best.map50)), map50to95: statistic(runs.map(\.best.map50to95)),
                 precision: statistic(runs.map(\.best.precision)), recall: statistic(runs.map(\.best.recall)),
-                f1: statistic(f1), accuracyPerCost: 0, rank: 0, onParetoFront: false, withinTolerance: false))
+                f1: statistic(f1), accuracy: 0, cost: 0, accuracyPerCost: 0, rank: 0, onParetoFront: false, paretoFronts: [],
+                withinTolerance: false))
         }
         out.sort { $0.map50to95.mean > $1.map50to95.mean }
         let best = out.first?.map50to95.mean ?? 0
         for i in out.indices {
             out[i].rank = i + 1
+            (out[i].accuracy, out[i].cost) = (out[i].map50to95.mean, Double(out[i].parameters) / 1e6)
             out[i].accuracyPerCost = out[i].map50to95.mean / (Double(out[i].parameters) / 1e6)
             out[i].withinTolerance = best - out[i].map50to95.mean <= tolerance
             out[i].onParetoFront = !out.contains { o in
                 o.parameters <= out[i].parameters && o.map50to95.mean >= out[i].map50to95.mean
                     && (o.parameters < out[i].parameters || o.map50to95.mean > out[i].map50to95.mean)
             }
+            let onGFLOPsFront = !out.contains { o in
+                o.gflops <= out[i].gflops && o.map50to95.mean >= out[i].map50to95.mean
+                    && (o.gflops < out[i].gflops || o.map50to95.mean > out[i].map50to95.mean)
+            }
+            out[i].paretoFronts = (out[i].onParetoFront ? [.params] : []) + (onGFLOPsFront ? [.gflops] : [])
         }
         let chosen = missing.isEmpty ? out.filter(\.withinTolerance).max { $0.accuracyPerCost < $1.accuracyPerCost }?.name : nil
         return Recommendation(
-            metric: "map50_95", cost: "params", tolerance: tolerance, cells: out, missing: missing, recommended: chosen,
+            metric: .map50_95, cost: .params, tolerance: tolerance, cells: out, missing: missing, recommended: chosen,
             rule: "Among cells within 0.01 mAP@0.5:0.95 of the best, the highest mAP@0.5:0.95 per million parameters.",
             noise: seeds > 1 ? "Fixture: noise not tested (invented numbers)." : "one seed: noise unknown",
             comparisons: seeds > 1 && chosen != nil ? out.filter { $0.withinTolerance && $0.name != chosen }.map { .init(cell: $0.name, p: 0.42) } : nil)

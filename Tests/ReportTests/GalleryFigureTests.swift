@@ -8,7 +8,7 @@ import Testing
 struct GalleryFigureTests {
     /// A fixture study whose first run has a gallery of a red 40 × 30 image with one label and two
     /// detections, and an entry whose file points outside the run folder.
-    func study() throws -> (URL, StudyFolder) {
+    func study() throws -> (URL, StudyResults) {
         let dir = try temporaryFolder("gallery")
         try StudyFixture().write(to: dir)
         let run = dir.appendingPathComponent("runs/cspdarknet__pan-sppf__s0")
@@ -23,7 +23,7 @@ struct GalleryFigureTests {
             Gallery.Image(file: "gallery/../../../../etc/passwd.png", source: "x", labels: [], detections: []),
         ])
         try ResultFiles.writeJSON(gallery, to: run.appendingPathComponent("gallery.json").path)
-        return (dir, try StudyFolder(path: dir.path))
+        return (dir, try StudyResults(path: dir.path))
     }
 
     @Test func aRunWithAGalleryGetsATileFigureInItsCellSection() throws {

@@ -70,8 +70,8 @@ struct HTMLReportTests {
         let caveat = "The ranking rests on batch-1 latency measured on the machine that ran the study"
         try StudyReport(path: dir.path).write(StudyReport.Outputs(html: true, pdf: false, png: false))
         #expect(try !String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8).contains(caveat))
-        rec.cost = "latency"
-        for i in rec.cells.indices { rec.cells[i].latencyMs = 5 + Double(i) }
+        rec.cost = .latency
+        for i in rec.cells.indices { (rec.cells[i].latencyMs, rec.cells[i].cost) = (5 + Double(i), 5 + Double(i)) }
         try ResultFiles.writeJSON(rec, to: dir.appendingPathComponent("recommendation.json").path)
         try StudyReport(path: dir.path).write(StudyReport.Outputs(html: true, pdf: false, png: false))
         #expect(try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8).contains(caveat))

@@ -1,5 +1,6 @@
 import Foundation
 import Report
+import Results
 import Testing
 
 /// report.pdf checked with poppler's tools, as a reviewer's machine would read it.
@@ -39,7 +40,7 @@ struct PDFReportTests {
         let s = Strings.forLanguage(language)
         #expect(text.contains(s.recommendation))
         if complete {
-            let rec = try #require(try StudyFolder(path: dir.path).recommendation?.recommended)
+            let rec = try #require(try StudyResults(path: dir.path).recommendation?.recommended)
             let head = language == "zh" ? "推荐使用 \(rec)" : "Use \(rec):"
             #expect(text.contains(head), "the recommendation sentence")
             let noise = language == "zh" ? "\(rec) 是容差范围内唯一的单元。" : "\(rec) is the only cell within the tolerance."
@@ -75,11 +76,21 @@ struct PDFReportTests {
         for (name, data) in first { #expect(second[name] == data, "\(name) differs between two renders") }
     }
 
-    @Test func languageComesFromTheStudyFile() {
-        #expect(ReportLanguage.fromStudyFile("[study]\nlanguage = \"zh\"\n[report]\nformats = []\n") == nil)
-        #expect(ReportLanguage.fromStudyFile("[report]\nlanguage = \"zh\"   # en | zh\n") == "zh")
-        #expect(ReportLanguage.fromStudyFile("[report]\n  language='en'\n") == "en")
-        #expect(ReportLanguage.fromStudyFile("[report]\nlanguage = \"fr\"\n") == nil, "unknown languages fall back")
+    /// The language is the one the manifest records; a manifest from before it did gives English,
+    /// and `--language` overrides both.
+    @Test func languageComesFromTheManifest() throws {
+        let dir = try temporaryFolder("language")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var fixture = StudyFixture()
+        fixture.language = "zh"
+        try fixture.write(to: dir)
+        #expect(try StudyReport(path: dir.path).language == "zh")
+        #expect(try StudyReport(path: dir.path, language: "en").language == "en")
+        let path = dir.appendingPathComponent("manifest.json").path
+        var manifest = try ResultFiles.readJSON(StudyManifest.self, from: path)
+        manifest.language = nil
+        try ResultFiles.writeJSON(manifest, to: path)
+        #expect(try StudyReport(path: dir.path).language == "en")
     }
 
     /// The benchmark of the issue: 20 cells × 3 seeds, HTML + PDF + PNGs (docs/report.md has the figure).

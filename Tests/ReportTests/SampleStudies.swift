@@ -32,10 +32,10 @@ struct SampleStudies {
         partial.notStarted = ["ghostnet__pan-sppf__s0", "ghostnet__pan-sppf__s1", "ghostnet__pan-sppf__s2"]
         try partial.write(to: URL(fileURLWithPath: "\(root)/partial-zh"))
 
-        let gridStudy = try StudyFolder(path: "\(root)/grid-en")
+        let gridStudy = try StudyResults(path: "\(root)/grid-en")
         #expect(gridStudy.cells.count == 20 && gridStudy.cells.allSatisfy { $0.finishedRuns.count == 3 })
         #expect(gridStudy.recommendation?.recommended != nil && gridStudy.title.hasPrefix("FIXTURE"))
-        let partialStudy = try StudyFolder(path: "\(root)/partial-zh")
+        let partialStudy = try StudyResults(path: "\(root)/partial-zh")
         let ghost = try #require(partialStudy.cells.first { $0.name == "ghostnet__pan-sppf" })
         #expect(ghost.runs.allSatisfy { $0.rows.isEmpty && !$0.finished }, "not started: no rows, no summary")
         #expect(partialStudy.recommendation?.recommended == nil, "no recommendation while cells are missing")

@@ -37,7 +37,7 @@ struct StudyFixture {
                     let runDir = dir.appendingPathComponent("runs/\(name)")
                     if let real = realRuns[name] {
                         try fm.createDirectory(at: runDir, withIntermediateDirectories: true)
-                        for file in ["results.csv", "curves.json", "summary.json"] {
+                        for file in ["results.csv", "curves.json", "summary.json", "latency.json"] where fm.fileExists(atPath: "\(real)/\(file)") {
                             try fm.copyItem(atPath: "\(real)/\(file)", toPath: runDir.appendingPathComponent(file).path)
                         }
                         summaries[name] = try ResultFiles.readJSON(RunSummary.self, from: runDir.appendingPathComponent("summary.json").path)
@@ -58,11 +58,13 @@ struct StudyFixture {
                     let summary = RunSummary(
                         backbone: backbone, neck: neck, classes: names.count, imageSize: 160, seed: UInt64(seed), epochs: epochs,
                         epochsRun: epochs, batch: 16, parameters: 1_761_871 - bi * 97_000 + ni * 131_072,
-                        gflops: 4.1 - Double(bi) * 0.27 + Double(ni) * 0.3, latencyMs: 11.8 - Double(bi) * 0.55 + Double(ni) * 0.9,
-                        threads: 2, bestEpoch: best.epoch, best: best, final: rows.last!, imagesPerSecond: 90, validationSeconds: 2,
-                        wallSeconds: 300, datasetFingerprint: "fixture", anchors: [], hyp: ["lr0": 0.01], optimizer: "SGD",
+                        gflops: 4.1 - Double(bi) * 0.27 + Double(ni) * 0.3, bestEpoch: best.epoch, best: best, final: rows.last!,
+                        datasetFingerprint: "fixture", anchors: [], hyp: ["lr0": 0.01], optimizer: "SGD",
                         cosLR: false, version: "fixture")
                     try ResultFiles.writeJSON(summary, to: runDir.appendingPathComponent("summary.json").path)
+                    let latency = LatencyMeasurement(runtime: "fixture", machine: "fixture CPU", threads: 2, imageSize: 160, warmup: 3,
+                                                     times: [11.8 - Double(bi) * 0.55 + Double(ni) * 0.9])
+                    try ResultFiles.writeJSON(latency, to: runDir.appendingPathComponent("latency.json").path)
                     summaries[name] = summary
                 }
             }
@@ -71,10 +73,10 @@ struct StudyFixture {
             study: "fixture", title: title, description: description,
             studyHash: String(repeating: "ab", count: 32), datasetFingerprint: "fixture", datasetDescription: "none (fixture)",
             version: "fixture", gitCommit: "0000000", swiftVersion: "6.3", cpu: "fixture CPU", simd: ["avx2"], threads: 2, jobs: 1,
-            openblas: "0.3", onednn: "2.7", seeds: (0..<seeds).map(UInt64.init), started: "2024-05-01T10:00:00Z",
+            openblas: "0.3", onednn: "2.7", seeds: (0..<seeds).map(UInt64.init), language: language, formats: ["html", "pdf"], started: "2024-05-01T10:00:00Z",
             finished: nil, cells: runNames.map { name in
                 let p = name.components(separatedBy: "__")
-                let state = notStarted.contains(name) ? "pending" : unfinished.contains(name) ? "running" : "done"
+                let state: CellState = notStarted.contains(name) ? .pending : unfinished.contains(name) ? .running : .done
                 return StudyManifest.Cell(name: name, backbone: p[0], neck: p[1], imageSize: 160,
                                           seed: UInt64(p[2].dropFirst())!, state: state)
             }, command: "studyctl run fixture/study.toml")

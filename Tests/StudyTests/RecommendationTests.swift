@@ -24,8 +24,7 @@ struct RecommendationTests {
         let row = EpochResult(epoch: 0, trainBox: 0, trainObj: 0, trainCls: 0, precision: 0.5, recall: 0.5, map50: map + 0.2,
                               map50to95: map, valBox: 0, valObj: 0, valCls: 0, lr0: 0, lr1: 0, lr2: 0)
         return RunSummary(backbone: "b", neck: "n", classes: 1, imageSize: 64, seed: 0, epochs: 1, epochsRun: 1, batch: 1,
-                          parameters: params, gflops: 1, latencyMs: 1, threads: 1, bestEpoch: 0, best: row, final: row,
-                          imagesPerSecond: 1, validationSeconds: 1, wallSeconds: 1, datasetFingerprint: "", anchors: [],
+                          parameters: params, gflops: 1, bestEpoch: 0, best: row, final: row, datasetFingerprint: "", anchors: [],
                           hyp: [:], optimizer: "SGD", cosLR: false, version: "")
     }
 
@@ -44,6 +43,8 @@ struct RecommendationTests {
         #expect(r.recommended == "small")
         #expect(r.cells.map(\.name) == ["big", "small", "bad"])
         #expect(r.cells.map(\.onParetoFront) == [true, true, false])
+        #expect(r.cells.map(\.paretoFronts) == [[.params, .gflops], [.params], []], "equal GFLOPs: only the most accurate is on that front")
+        #expect(r.cells.map(\.accuracy) == [0.51, 0.5, 0.305].map { $0 } && r.cells.map(\.cost) == [4, 1, 2])
         #expect(r.rule.contains("small") && r.rule.contains("within 0.02"))
         #expect(r.noise.contains("small and big are within seed noise"))
         #expect(r.noise.contains("small and bad differ beyond seed noise"), "\(r.noise)")

@@ -14,6 +14,10 @@ public struct DetectionDataset: Sendable {
         /// Size as displayed (EXIF orientation applied).
         public var width: Int, height: Int
         public var labels: [YOLOLabel]
+
+        public init(path: String, width: Int, height: Int, labels: [YOLOLabel]) {
+            (self.path, self.width, self.height, self.labels) = (path, width, height, labels)
+        }
     }
 
     public var split: String
@@ -23,6 +27,11 @@ public struct DetectionDataset: Sendable {
     public var ignored: [InputProblem]
     /// Exact duplicate label rows dropped, as YOLOv5 drops them.
     public var duplicateLabels: Int
+
+    /// A split made in memory (tests, generated data); `load` reads one from disk.
+    public init(split: String, names: [String], items: [Item], ignored: [InputProblem] = [], duplicateLabels: Int = 0) {
+        (self.split, self.names, self.items, self.ignored, self.duplicateLabels) = (split, names, items, ignored, duplicateLabels)
+    }
 
     public var count: Int { items.count }
     public var instanceCount: Int { items.reduce(0) { $0 + $1.labels.count } }

@@ -3,24 +3,8 @@ import Engine
 import Foundation
 import Results
 
-/// A study's output folder and the files in it.
-///
-/// ```
-/// DIR/study.toml  manifest.json  recommendation.json  dataset/ (built-in data)
-/// DIR/runs/<backbone>__<neck>__s<seed>/   one training run per cell
-/// ```
-public struct StudyFolder: Sendable {
-    public let path: String
-
-    public init(_ path: String) { self.path = path }
-
-    public var studyCopy: String { path + "/study.toml" }
-    public var manifest: String { path + "/manifest.json" }
-    public var recommendation: String { path + "/recommendation.json" }
-    public var dataset: String { path + "/dataset" }
-    public func run(_ cell: Cell) -> String { path + "/runs/" + cell.name }
-    public func summary(_ cell: Cell) -> String { run(cell) + "/summary.json" }
-
+/// Whether a study's output folder can be reused for a study file, and clearing it.
+extension StudyLayout {
     /// Why the results in this folder cannot be reused for `study` (read from `text`, whose relative
     /// paths start at `studyFolder`): the settings that change a finished cell's numbers, as
     /// "key: old → new". Empty for a fresh folder, the same file, or changes that keep every finished
@@ -37,8 +21,7 @@ public struct StudyFolder: Sendable {
 
     /// Deletes everything a previous study left (for `--fresh`).
     public func clear() throws(StudyRunFailure) {
-        for item in ["runs", "dataset", "study.toml", "manifest.json", "recommendation.json", "charts", "report.html", "report.pdf"] {
-            let p = path + "/" + item
+        for p in written {
             if FileManager.default.fileExists(atPath: p) {
                 do { try FileManager.default.removeItem(atPath: p) } catch { throw StudyRunFailure("\(p): cannot delete: \(error.localizedDescription)") }
             }
