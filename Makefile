@@ -1,6 +1,6 @@
 # studyctl — the two set-up commands are `make demo` and `make test`; both install what is missing.
 SWIFT      ?= swift
-DEB_PKGS   := pkg-config libcairo2-dev libopenblas-dev libturbojpeg0-dev libpng-dev libdnnl-dev fonts-dejavu-core poppler-utils libpango1.0-dev fonts-noto-cjk chromium
+DEB_PKGS   := pkg-config libcairo2-dev libopenblas-dev libturbojpeg0-dev libpng-dev libdnnl-dev fonts-dejavu-core poppler-utils libpango1.0-dev fonts-noto-cjk chromium slurm-wlm munge
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN        := .build/release/studyctl
 

@@ -9,11 +9,15 @@ public struct StudyManifest: Sendable, Equatable, Codable {
         public var seed: UInt64
         public var state: CellState
         public var wallSeconds: Double?
+        /// Why a failed run failed, in one line with where its log is (e.g. "Slurm OUT_OF_MEMORY,
+        /// exit 0:125; log slurm/<run>.out").
+        public var failure: String?
 
         public init(name: String, backbone: String, neck: String, imageSize: Int, seed: UInt64, state: CellState,
-                    wallSeconds: Double? = nil) {
+                    wallSeconds: Double? = nil, failure: String? = nil) {
             (self.name, self.backbone, self.neck, self.imageSize, self.seed, self.state, self.wallSeconds) =
                 (name, backbone, neck, imageSize, seed, state, wallSeconds)
+            self.failure = failure
         }
     }
 
@@ -29,8 +33,12 @@ public struct StudyManifest: Sendable, Equatable, Codable {
     public var swiftVersion: String
     public var cpu: String
     public var simd: [String]
+    /// Threads per cell and cells at once (a local run's --threads and --jobs; on a cluster, the
+    /// CPUs per task and the array limit, 0 for none).
     public var threads: Int
     public var jobs: Int
+    /// Where the cells ran: "local", or "slurm" with the job ids; nil in manifests from before.
+    public var executor: String?
     public var openblas: String
     public var onednn: String
     public var seeds: [UInt64]
@@ -47,12 +55,12 @@ public struct StudyManifest: Sendable, Equatable, Codable {
 
     public init(study: String, title: String, description: String, studyHash: String, datasetFingerprint: String,
                 datasetDescription: String, version: String, gitCommit: String, swiftVersion: String, cpu: String,
-                simd: [String], threads: Int, jobs: Int, openblas: String, onednn: String, seeds: [UInt64],
+                simd: [String], threads: Int, jobs: Int, executor: String?, openblas: String, onednn: String, seeds: [UInt64],
                 language: String?, formats: [String]?, started: String, finished: String?, cells: [Cell], command: String) {
         (self.study, self.title, self.description, self.studyHash) = (study, title, description, studyHash)
         (self.datasetFingerprint, self.datasetDescription, self.version, self.gitCommit) =
             (datasetFingerprint, datasetDescription, version, gitCommit)
-        (self.swiftVersion, self.cpu, self.simd, self.threads, self.jobs) = (swiftVersion, cpu, simd, threads, jobs)
+        (self.swiftVersion, self.cpu, self.simd, self.threads, self.jobs, self.executor) = (swiftVersion, cpu, simd, threads, jobs, executor)
         (self.language, self.formats) = (language, formats)
         (self.openblas, self.onednn, self.seeds, self.started, self.finished, self.cells, self.command) =
             (openblas, onednn, seeds, started, finished, cells, command)

@@ -4,6 +4,8 @@ import Training
 /// What the study runner tells its listeners (the console, `studyctl status` reads the files).
 public enum StudyEvent {
     case message(String)
+    /// A line of where the study stands that replaces the previous one (on a terminal).
+    case status(String)
     /// A cell starts: its place in the grid and the estimated time left for the study.
     case cellStarted(index: Int, total: Int, cell: Cell, etaSeconds: Double?)
     /// A cell is trained: its results, and its timings when measured.

@@ -6,138 +6,131 @@ import Training
 import Zoo
 
 /// Runs a study: every cell of the grid trained into its own run folder (finished cells skipped,
-/// an interrupted cell resumed from its checkpoint), the manifest kept up to date, and the
-/// recommendation written at the end. The same study file gives the same files.
+/// an interrupted cell resumed from its checkpoint) by an executor, the manifest kept up to date,
+/// and the recommendation written at the end. The same study file gives the same files.
 public final class StudyRunner {
     public let study: StudyFile
     public let text: String
     public let folder: StudyLayout
+    /// Threads per cell and cells at once, as the manifest records them.
     public let threads: Int
     public let jobs: Int
     public let command: String
     /// The folder the study file is in, where its relative paths start.
     public let studyFolder: String
     public let listener: StudyListener
-    private let manifestLock = NSLock()
-    private var manifest: StudyManifest?
+    let manifest: ManifestStore
+    private let stateLock = NSLock()
+    private var data: StudyData?
 
     public init(study: StudyFile, text: String, studyFolder: String, folder: StudyLayout, threads: Int, jobs: Int, command: String,
                 listener: StudyListener) {
         (self.study, self.text, self.studyFolder, self.folder, self.threads, self.jobs, self.command, self.listener) =
             (study, text, studyFolder, folder, threads, jobs, command, listener)
+        manifest = ManifestStore(folder)
     }
 
-    /// The data the cells train on, loaded once, and how the manifest describes it.
+    /// The data the cells train on, read once, and how the manifest describes it.
     struct StudyData {
         var data: TrainingData
         var description: String
     }
 
-    /// Runs every cell (or only `onlyCell`) and returns the recommendation over what is finished.
-    public func run(fresh: Bool, onlyCell: String? = nil) throws -> Recommendation {
-        let conflicts = fresh ? [] : folder.conflicts(with: study, text: text, studyFolder: studyFolder)
-        guard conflicts.isEmpty else {
-            throw StudyFileError("\(folder.path) holds results trained with other settings (\(conflicts.joined(separator: ", "))); run with --fresh to delete them and start over, or choose another --output")
-        }
+    /// Trains every unfinished cell with `executor` and returns the recommendation over what is
+    /// finished; nil when the executor left cells training elsewhere.
+    public func run(fresh: Bool, executor: CellExecutor, executorName: String = "local") throws -> Recommendation? {
+        try checkReuse(fresh: fresh)
         if fresh { try folder.clear() }
+        let data = try prepare()
         let cells = study.cells
-        let selected: [Cell]
-        if let onlyCell {
-            guard let cell = cells.first(where: { $0.name == onlyCell }) else {
-                let hint = nearestName(onlyCell, among: cells.map(\.name)).map { " — did you mean \($0)?" } ?? ""
-                throw StudyFileError("--cell \(onlyCell): no such cell in the study\(hint) (`studyctl run --dry-run` lists them)")
-            }
-            selected = [cell]
-        } else {
-            selected = cells
-        }
-        let data = try loadData(sizes: Set(selected.map(\.imageSize)))
-        do {
-            try FileManager.default.createDirectory(atPath: folder.runs, withIntermediateDirectories: true)
-            try ResultFiles.writeAtomically(Data(text.utf8), to: folder.studyCopy)
-        } catch {
-            throw StudyRunFailure("\(folder.path): cannot write: \(error)")
-        }
-        let started = ISO8601DateFormatter().string(from: Date())
-        manifest = makeManifest(data: data, started: started, cells: cells)
-        writeManifest()
-
-        let total = cells.count
-        var pending: [(Int, Cell)] = []
-        for (i, cell) in cells.enumerated() where selected.contains(cell) {
+        try writeManifest(data: data, cells: cells, executor: executorName)
+        var pending: [PendingCell] = []
+        for (i, cell) in cells.enumerated() {
             if FileManager.default.fileExists(atPath: folder.run(cell.runName).summary) {
-                listener.handle(.cellSkipped(index: i + 1, total: total, cell: cell))
+                listener.handle(.cellSkipped(index: i + 1, total: cells.count, cell: cell))
             } else {
-                pending.append((i + 1, cell))
+                pending.append(PendingCell(index: i + 1, cell: cell))
             }
         }
-        try runCells(pending, total: total, data: data)
+        try executor.execute(pending, for: self)
+        guard executor.waitsForCells else { return nil }
         let recommendation = recommend()
-        do { try ResultFiles.writeJSON(recommendation, to: folder.recommendation) } catch { throw StudyRunFailure("\(error)") }
-        manifestLock.withLock {
-            if recommendation.missing.isEmpty { manifest?.finished = ISO8601DateFormatter().string(from: Date()) }
+        do {
+            try ResultFiles.writeJSON(recommendation, to: folder.recommendation)
+            if recommendation.missing.isEmpty {
+                try manifest.update { $0?.finished = ISO8601DateFormatter().string(from: Date()) }
+            }
+        } catch {
+            throw StudyRunFailure("\(error)")
         }
-        writeManifest()
         listener.handle(.finished(recommendation))
         return recommendation
     }
 
-    /// Cells one after another with all threads, or `jobs` at once with the threads split.
-    func runCells(_ pending: [(Int, Cell)], total: Int, data: StudyData) throws {
-        var seconds: [Double] = []
-        let lock = NSLock()
-        var firstError: Error?
-        var next = 0
-        func eta(_ remaining: Int) -> Double? {
-            lock.withLock { seconds.isEmpty ? nil : seconds.reduce(0, +) / Double(seconds.count) * Double(remaining) / Double(max(jobs, 1)) }
+    /// Trains one cell, as one task of a cluster array does: no lock on the study folder and no
+    /// recommendation (other cells may be training at the same time), only this cell's run folder
+    /// and its line of the manifest.
+    public func runOne(_ name: String) throws -> RunSummary {
+        guard let cell = study.cells.first(where: { $0.name == name }) else {
+            let hint = nearestName(name, among: study.cells.map(\.name)).map { " — did you mean \($0)?" } ?? ""
+            throw StudyFileError("--cell \(name): no such cell in the study\(hint) (`studyctl run --dry-run` lists them)")
         }
-        let work = { [self] in
-            while true {
-                let item: (Int, Cell)? = lock.withLock {
-                    guard firstError == nil, next < pending.count else { return nil }
-                    defer { next += 1 }
-                    return pending[next]
-                }
-                guard let (index, cell) = item else { return }
-                let left = lock.withLock { pending.count - next + 1 }
-                listener.handle(.cellStarted(index: index, total: total, cell: cell, etaSeconds: eta(left)))
-                let t0 = Date()
-                do {
-                    let summary = try runCell(cell, data: data)
-                    let wall = Date().timeIntervalSince(t0)
-                    lock.withLock { seconds.append(wall) }
-                    let timing = folder.run(cell.runName).readTiming()
-                    setState(cell, .done, wall: timing?.wallSeconds)
-                    listener.handle(.cellFinished(index: index, total: total, cell: cell, summary: summary, timing: timing))
-                } catch {
-                    setState(cell, error is TrainingInterrupted ? .pending : .failed, wall: nil)
-                    lock.withLock { if firstError == nil { firstError = error } }
-                    return
-                }
+        try checkReuse(fresh: false)
+        let data = try prepare()
+        if manifest.read() == nil { try writeManifest(data: data, cells: study.cells, executor: "local") }
+        let index = study.cells.firstIndex(of: cell)! + 1
+        listener.handle(.cellStarted(index: index, total: study.cells.count, cell: cell, etaSeconds: nil))
+        do {
+            let summary = try runCell(cell)
+            let timing = folder.run(cell.runName).readTiming()
+            setState(cell, .done, wall: timing?.wallSeconds)
+            listener.handle(.cellFinished(index: index, total: study.cells.count, cell: cell, summary: summary, timing: timing))
+            return summary
+        } catch {
+            setState(cell, error is TrainingInterrupted ? .pending : .failed, wall: nil, failure: error is TrainingInterrupted ? nil : "\(error)")
+            throw error
+        }
+    }
+
+    /// Refuses a folder whose finished runs used other data or another recipe.
+    func checkReuse(fresh: Bool) throws {
+        let conflicts = fresh ? [] : folder.conflicts(with: study, text: text, studyFolder: studyFolder)
+        guard conflicts.isEmpty else {
+            throw StudyFileError("\(folder.path) holds results trained with other settings (\(conflicts.joined(separator: ", "))); run with --fresh to delete them and start over, or choose another --output")
+        }
+    }
+
+    /// The dataset read (the built-in one generated first), then the study file copied in: a
+    /// dataset that cannot be used leaves nothing behind.
+    func prepare() throws -> StudyData {
+        if let data { return data }
+        let made = try loadData()
+        do {
+            try FileManager.default.createDirectory(atPath: folder.runs, withIntermediateDirectories: true)
+            if (try? String(contentsOfFile: folder.studyCopy, encoding: .utf8)) != text {
+                try ResultFiles.writeAtomically(Data(text.utf8), to: folder.studyCopy)
             }
+        } catch {
+            throw StudyRunFailure("\(folder.path): cannot write: \(error)")
         }
-        if jobs <= 1 {
-            work()
-        } else {
-            let share = max(1, threads / jobs)
-            let group = DispatchGroup()
-            nonisolated(unsafe) let work = work  // each job thread takes cells under `lock`
-            for _ in 0..<jobs {
-                group.enter()
-                let thread = Thread {
-                    ThreadPool.using(ThreadPool(threads: share)) { work() }
-                    group.leave()
-                }
-                thread.stackSize = 8 << 20
-                thread.start()
-            }
-            group.wait()
+        data = made
+        return made
+    }
+
+    /// The training images and validator at `imageSize`, decoded into RAM once for every cell.
+    public func stores(imageSize: Int) throws -> (train: ImageStore, validator: Validator) {
+        let data = try prepare()
+        do {
+            return try data.data.stores(imageSize: imageSize, cache: .auto, validationBatch: study.batch * 2)
+        } catch {
+            throw StudyFileError("\(error)")
         }
-        if let firstError { throw firstError }
     }
 
     /// Trains one cell into runs/<cell>, resuming its checkpoint if it has one.
-    func runCell(_ cell: Cell, data: StudyData) throws -> RunSummary {
+    public func runCell(_ cell: Cell) throws -> RunSummary {
+        let data = try prepare()
+        _ = try stores(imageSize: cell.imageSize)
         let spec = DetectorSpec(backbone: cell.backbone, neck: cell.neck, classes: data.data.train.names.count)
         let layout = folder.run(cell.runName)
         var options = TrainingOptions(spec: spec, output: layout.path)
@@ -152,8 +145,8 @@ public final class StudyRunner {
         }
     }
 
-    /// Loads (or first generates) the dataset and keeps its images in RAM per image size.
-    func loadData(sizes: Set<Int>) throws -> StudyData {
+    /// Reads (or first generates) the dataset's splits.
+    func loadData() throws -> StudyData {
         let yaml: String
         let description: String
         switch study.data {
@@ -170,8 +163,6 @@ public final class StudyRunner {
         }
         do {
             let data = try TrainingData(try DataYAML.load(yaml)) { [listener] in listener.handle(.message($0)) }
-            // Every image size now, before the cells share the data from several threads.
-            for size in sizes.sorted() { _ = try data.stores(imageSize: size, cache: .auto, validationBatch: study.batch * 2) }
             return StudyData(data: data, description: description)
         } catch {
             throw StudyFileError("\(error)")
@@ -203,36 +194,35 @@ public final class StudyRunner {
         return RecommendationBuilder.build(order.map { groups[$0]! }, metric: study.metric, cost: study.cost, tolerance: study.tolerance)
     }
 
-    func makeManifest(data: StudyData, started: String, cells: [Cell]) -> StudyManifest {
+    /// A new manifest for this run of the study; each cell's state as its files show it.
+    func writeManifest(data: StudyData, cells: [Cell], executor: String) throws {
         let machine = Machine.current()
-        return StudyManifest(
+        let states = cells.map { c -> StudyManifest.Cell in
+            let run = folder.run(c.runName)
+            let done = FileManager.default.fileExists(atPath: run.summary)
+            return .init(name: c.name, backbone: c.backbone.description, neck: c.neck.description, imageSize: c.imageSize,
+                         seed: c.seed, state: done ? .done : .pending, wallSeconds: done ? run.readTiming()?.wallSeconds : nil)
+        }
+        let made = StudyManifest(
             study: study.name, title: study.title, description: study.description, studyHash: SHA256.hex(Array(text.utf8)),
             datasetFingerprint: data.data.fingerprint, datasetDescription: data.description, version: CodeVersion.string,
             gitCommit: CodeVersion.gitCommit, swiftVersion: CodeVersion.swift, cpu: machine.cpuModel, simd: machine.simdFeatures,
-            threads: threads, jobs: jobs, openblas: BLAS.configuration, onednn: DNNLConv.version, seeds: study.seeds,
-            language: study.language, formats: study.formats, started: started, finished: nil,
-            cells: cells.map { c in
-                let run = folder.run(c.runName)
-                let done = FileManager.default.fileExists(atPath: run.summary)
-                return .init(name: c.name, backbone: c.backbone.description, neck: c.neck.description, imageSize: c.imageSize,
-                             seed: c.seed, state: done ? .done : .pending, wallSeconds: done ? run.readTiming()?.wallSeconds : nil)
-            },
-            command: command)
+            threads: threads, jobs: jobs, executor: executor, openblas: BLAS.configuration, onednn: DNNLConv.version,
+            seeds: study.seeds, language: study.language, formats: study.formats,
+            started: ISO8601DateFormatter().string(from: Date()), finished: nil, cells: states, command: command)
+        do { try manifest.update { $0 = made } } catch { throw StudyRunFailure("\(error)") }
     }
 
-    func setState(_ cell: Cell, _ state: CellState, wall: Double?) {
-        manifestLock.withLock {
-            guard let i = manifest?.cells.firstIndex(where: { $0.name == cell.name }) else { return }
-            manifest?.cells[i].state = state
-            if let wall { manifest?.cells[i].wallSeconds = wall }
-        }
-        writeManifest()
-    }
-
-    func writeManifest() {
-        manifestLock.withLock {
-            guard let manifest else { return }
-            try? ResultFiles.writeJSON(manifest, to: folder.manifest)
+    /// Records a cell's state (and why it failed) in the manifest; a manifest that cannot be
+    /// written does not stop training (the run's own files are what count).
+    public func setState(_ cell: Cell, _ state: CellState, wall: Double?, failure: String? = nil) {
+        stateLock.withLock {
+            try? manifest.update { m in
+                guard let i = m?.cells.firstIndex(where: { $0.name == cell.name }) else { return }
+                m?.cells[i].state = state
+                m?.cells[i].failure = state == .failed ? failure : nil
+                if let wall { m?.cells[i].wallSeconds = wall }
+            }
         }
     }
 }

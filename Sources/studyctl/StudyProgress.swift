@@ -10,19 +10,43 @@ final class StudyProgress: StudyListener {
     let log: FileHandle?
     let jobs: Int
     private let lock = NSLock()
+    private let terminal = isatty(STDOUT_FILENO) != 0
+    private var statusShown = false
+    private var lastStatus = ""
+    private var statusSince: Date?
     /// The grid position of the cell now training (one at a time), shown at the start of its bars.
     private var position = ""
 
-    init(logPath: String, jobs: Int) {
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-        log = FileHandle(forWritingAtPath: logPath)
+    /// Appends what it prints to `logPath` (none: the console only).
+    init(logPath: String?, jobs: Int) {
+        if let logPath, !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        log = logPath.flatMap { FileHandle(forWritingAtPath: $0) }
         _ = try? log?.seekToEnd()
         self.jobs = jobs
     }
 
     func line(_ text: String) {
         lock.withLock {
+            if statusShown { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+            statusShown = false
             FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            log?.write(Data((text + "\n").utf8))
+        }
+    }
+
+    /// A status line: redrawn in place on a terminal with the time since the first one; elsewhere
+    /// printed (and logged) when it says something new.
+    func status(_ text: String) {
+        lock.withLock {
+            let since = statusSince ?? Date()
+            statusSince = since
+            if terminal {
+                FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text + " · \(clock(Date().timeIntervalSince(since)))").utf8))
+                statusShown = true
+            }
+            guard text != lastStatus else { return }
+            lastStatus = text
+            if !terminal { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
             log?.write(Data((text + "\n").utf8))
         }
     }
@@ -31,6 +55,8 @@ final class StudyProgress: StudyListener {
         switch event {
         case .message(let text):
             line(text)
+        case .status(let text):
+            status(text)
         case .cellStarted(let index, let total, let cell, let eta):
             let etaText = eta.map { " · study ETA \(clock($0))" } ?? ""
             lock.withLock { position = "[\(index)/\(total)] " }

@@ -24,7 +24,7 @@ struct TrainCommand {
             }
         } catch let interrupted as TrainingInterrupted {
             progress.line("\n\(interrupted)")
-            Foundation.exit(130)
+            Foundation.exit(interruptExitCode())
         } catch let error as InputProblem {
             throw CLIError.badInput("error: \(error)")
         } catch let error as LockError {
@@ -43,10 +43,20 @@ struct TrainCommand {
     }
 }
 
-/// Ctrl-C asks the trainer to stop at the next batch; a second Ctrl-C ends the process at once.
+/// The signal that asked to stop (SIGINT from Ctrl-C, SIGTERM from a scheduler or `kill`).
+nonisolated(unsafe) private var interruptSignal: Int32 = SIGINT
+
+/// Ctrl-C or SIGTERM asks the trainer to stop at the next batch (its last finished epoch is on
+/// disk); a second one ends the process at once.
 func installInterruptHandler() {
-    signal(SIGINT) { _ in
-        if Trainer.interruptRequested { _exit(130) }
-        Trainer.interruptRequested = true
+    for sig in [SIGINT, SIGTERM] {
+        signal(sig) { sig in
+            if Trainer.interruptRequested { _exit(128 + sig) }
+            interruptSignal = sig
+            Trainer.interruptRequested = true
+        }
     }
 }
+
+/// The shell's exit code for the signal that stopped the run: 130 after Ctrl-C, 143 after SIGTERM.
+func interruptExitCode() -> Int32 { 128 + interruptSignal }

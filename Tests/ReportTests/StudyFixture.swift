@@ -72,7 +72,7 @@ struct StudyFixture {
         let manifest = StudyManifest(
             study: "fixture", title: title, description: description,
             studyHash: String(repeating: "ab", count: 32), datasetFingerprint: "fixture", datasetDescription: "none (fixture)",
-            version: "fixture", gitCommit: "0000000", swiftVersion: "6.3", cpu: "fixture CPU", simd: ["avx2"], threads: 2, jobs: 1,
+            version: "fixture", gitCommit: "0000000", swiftVersion: "6.3", cpu: "fixture CPU", simd: ["avx2"], threads: 2, jobs: 1, executor: "local",
             openblas: "0.3", onednn: "2.7", seeds: (0..<seeds).map(UInt64.init), language: language, formats: ["html", "pdf"], started: "2024-05-01T10:00:00Z",
             finished: nil, cells: runNames.map { name in
                 let p = name.components(separatedBy: "__")
