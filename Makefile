@@ -22,10 +22,12 @@ build: deps
 	$(SWIFT) build -c release
 	@git rev-parse HEAD 2>/dev/null > $(BIN).commit || true
 
-## test: the whole test suite, in release (numeric code is 10-100x slower in debug)
+## test: the whole test suite, in release (numeric code is 10-100x slower in debug), then a study
+## on a single-node Slurm cluster started for the test (about 2 minutes)
 test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
+	bash .ci/slurm/study-test.sh
 
 ## demo: build, check the machine, run the quickstart study (it resumes if interrupted) and say where its results are
 demo: build

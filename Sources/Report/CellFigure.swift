@@ -98,6 +98,10 @@ extension CellStyles {
     /// "unfinished, 1/3 seeds" or "not started" for a cell that is not done; nil when it is.
     static func stateNote(_ cell: CellRecord, _ s: Strings) -> String? {
         if cell.finished { return nil }
+        let failed = cell.runs.filter { $0.failure != nil }
+        if !failed.isEmpty {
+            return "\(s.failed): " + failed.map { "\(s.shownSeed($0.seed)) — \($0.failure!.isEmpty ? s.failed : $0.failure!)" }.joined(separator: "; ")
+        }
         let done = cell.finishedRuns.count
         if done == 0, cell.runs.allSatisfy(\.rows.isEmpty) { return s.notStarted }
         return "\(s.unfinished), \(s.seedsDone(done, of: cell.runs.count))"

@@ -25,7 +25,7 @@ public struct Strings: Sendable {
     public var params: String, gflops: String, latency: String
     public var precision: String, recall: String, map50: String, map5095: String, f1: String
     public var rank: String, pareto: String
-    public var unfinished: String, notStarted: String
+    public var unfinished: String, notStarted: String, failed: String
     public var epoch: String, confidence: String
     public var loss: String, lossAxis: String, valLoss: String, train: String, val: String
     public var box: String, obj: String, cls: String
@@ -112,7 +112,7 @@ public struct Strings: Sendable {
         params: "params (M)", gflops: "GFLOPs", latency: "latency (ms)",
         precision: "precision", recall: "recall", map50: "mAP@0.5", map5095: "mAP@0.5:0.95", f1: "F1",
         rank: "rank", pareto: "Pareto",
-        unfinished: "unfinished", notStarted: "not started",
+        unfinished: "unfinished", notStarted: "not started", failed: "failed",
         epoch: "epoch", confidence: "confidence",
         loss: "loss (box + obj + cls)", lossAxis: "loss", valLoss: "val loss (box + obj + cls)", train: "train", val: "val",
         box: "box", obj: "obj", cls: "cls", lossesTitle: "losses, train and val",
@@ -145,7 +145,7 @@ public struct Strings: Sendable {
         params: "参数量 (M)", gflops: "GFLOPs", latency: "延迟 (ms)",
         precision: "精确率", recall: "召回率", map50: "mAP@0.5", map5095: "mAP@0.5:0.95", f1: "F1",
         rank: "排名", pareto: "帕累托",
-        unfinished: "未完成", notStarted: "未开始",
+        unfinished: "未完成", notStarted: "未开始", failed: "失败",
         epoch: "轮次", confidence: "置信度",
         loss: "损失 (box + obj + cls)", lossAxis: "损失", valLoss: "验证损失 (box + obj + cls)", train: "训练", val: "验证",
         box: "box", obj: "obj", cls: "cls", lossesTitle: "损失（训练与验证）",

@@ -15,6 +15,8 @@ public struct RunRecord: Sendable {
     public var summary: RunSummary?
     /// The best epoch's detections on the first validation images, and the run folder its files are in.
     public var gallery: Gallery?
+    /// Why the run failed, as the manifest records it (with its log); nil unless it failed.
+    public var failure: String?
     /// The batch-1 latency measured after training (latency.json), when there is one.
     public var latency: LatencyMeasurement?
     public var layout: RunLayout
@@ -91,8 +93,11 @@ public struct StudyResults: Sendable {
             let summary = try existing(run.summary).map { p throws(ResultFileError) in try ResultFiles.readJSON(RunSummary.self, from: p) }
             let curves = try existing(run.curves).map { p throws(ResultFileError) in try ResultFiles.readJSON(Curves.self, from: p) }
             let gallery = try existing(run.galleryIndex).map { p throws(ResultFileError) in try ResultFiles.readJSON(Gallery.self, from: p) }
+            let recorded = manifest?.cells.first { $0.name == name.description }
+            let failure = summary == nil && recorded?.state == .failed ? recorded?.failure ?? "" : nil
             runs.append(RunRecord(name: name, rows: rows, curves: summary == nil ? nil : curves, summary: summary,
-                                  gallery: summary == nil ? nil : gallery, latency: summary == nil ? nil : run.readLatency(), layout: run))
+                                  gallery: summary == nil ? nil : gallery, failure: failure,
+                                  latency: summary == nil ? nil : run.readLatency(), layout: run))
         }
         var order: [String] = []
         var byCell: [String: [RunRecord]] = [:]
