@@ -4,7 +4,8 @@
 #   1. the whole grid as a job array gives results byte-identical to `run --jobs 1`;
 #   2. scancel of a running cell, then the same command again: only unfinished cells are submitted,
 #      the files are identical;
-#   3. the time-limit warning (USR1 to the batch script) checkpoints, requeues and resumes the cell;
+#   3. the time-limit warning (USR1 to the batch script) saves the cell mid-epoch, requeues it and
+#      resumes it from that batch;
 #      slurmd stopped and started mid-run; the files are identical;
 #   4. a cell that fails shows as failed with its Slurm state and log; the study exits 1.
 # Every daemon the script started is stopped at the end, also when a check fails.
@@ -80,6 +81,18 @@ wait_epochs() {
     [[ ! -f $dir/summary.json ]] || fail "$2 finished before it could be interrupted; make its cells longer"
 }
 
+# The pid of the batch shell of array task $1_$2 (this machine is the node).
+batch_pid() {
+    local p
+    for p in /proc/[0-9]*; do
+        grep -q slurm_script "$p/cmdline" 2>/dev/null || continue
+        tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "SLURM_ARRAY_JOB_ID=$1" || continue
+        tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "SLURM_ARRAY_TASK_ID=$2" || continue
+        echo "${p#/proc/}"
+        return
+    done
+}
+
 # The array task (job_task) that trains cell $2 of study folder $1.
 task_of() { python3 -c "import json,sys; j=json.load(open(sys.argv[1]+'/slurm/jobs.json'))['submissions'][-1]; print(j['job']+'_'+str(j['cells'].index(sys.argv[2])))" "$1" "$2"; }
 
@@ -107,18 +120,23 @@ echo "  resubmitted: $resubmitted"
 grep -q "Resuming from" "$WORK/cancel/slurm/$cell.out" || fail "the cancelled cell did not resume from its checkpoint"
 same_results "$WORK/local" "$WORK/cancel"
 
-echo "== 3. the time-limit warning (USR1), and slurmd stopped and started mid-run"
+echo "== 3. the time-limit warning (USR1 to the batch shell), and slurmd stopped and started mid-run"
 "$BIN" run "$WORK/study.toml" --output "$WORK/requeue" --executor slurm --cpus-per-task 1 --no-wait >"$WORK/requeue.log" 2>&1
 cell=cspdarknet__pan-sppf__s1
 wait_epochs "$WORK/requeue" $cell 1
-scancel --batch --signal=USR1 "$(task_of "$WORK/requeue" $cell)"
+# What Slurm does at --signal=B:USR1@lead: USR1 to the batch shell. (scancel --batch --signal=USR1
+# does the same through slurmctld, which refuses now and then with "Job can not be altered now".)
+task=$(task_of "$WORK/requeue" $cell)
+pid=$(batch_pid "${task%_*}" "${task#*_}")
+[[ -n $pid ]] || fail "no batch shell found for task $task"
+kill -USR1 "$pid"
 "$CLUSTER" slurmd-stop "$WORK/c" >/dev/null 2>&1
 sleep 3
 "$CLUSTER" slurmd-start "$WORK/c" >/dev/null 2>&1
 "$BIN" run "$WORK/study.toml" --output "$WORK/requeue" --executor slurm --cpus-per-task 1 >"$WORK/requeue2.log" 2>&1 \
     || fail "waiting for the requeued cells failed: $(tail -5 "$WORK/requeue2.log")"
 grep -q "requeueing $cell" "$WORK/requeue/slurm/$cell.out" || fail "the warned cell did not requeue itself"
-grep -q "Resuming from" "$WORK/requeue/slurm/$cell.out" || fail "the requeued cell did not resume"
+grep -q "Resuming from .* at batch" "$WORK/requeue/slurm/$cell.out" || fail "the requeued cell did not resume inside the epoch it stopped in"
 same_results "$WORK/local" "$WORK/requeue"
 
 echo "== 4. a cell that fails"

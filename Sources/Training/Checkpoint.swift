@@ -26,19 +26,31 @@ public struct Checkpoint {
     public var momentum: [Double]
     public var rows: [EpochResult]
     public var autoAnchorMessage: String
+    /// Set when the run stopped inside an epoch (SIGTERM, Ctrl-C): where in `epoch + 1` it stopped.
+    public var partial: PartialEpoch?
     public var tensors: [String: Tensor]
+
+    /// An epoch stopped right after an optimiser step (no gradient is pending): the batch to
+    /// continue from and the epoch's running means so far, so the rest of it gives the same bits.
+    public struct PartialEpoch: Codable, Sendable, Equatable {
+        public var epoch: Int
+        public var nextBatch: Int
+        public var box: Double, obj: Double, cls: Double
+        public var images: Int
+    }
 
     struct Meta: Codable {
         var identity: String, runDescription: String, epoch: Int, bestFitness: Double, bestEpoch: Int
         var stopperBestFitness: Double, stopperBestEpoch: Int, emaUpdates: Int, lastOptimizerStep: Int
         var accumulate: Int, momentum: [Double], rows: [EpochResult], autoAnchorMessage: String
+        var partial: PartialEpoch?
     }
 
     public func write(to path: String) throws(SafetensorsError) {
         let meta = Meta(identity: identity, runDescription: runDescription, epoch: epoch, bestFitness: bestFitness,
                         bestEpoch: bestEpoch, stopperBestFitness: stopperBestFitness, stopperBestEpoch: stopperBestEpoch,
                         emaUpdates: emaUpdates, lastOptimizerStep: lastOptimizerStep, accumulate: accumulate,
-                        momentum: momentum, rows: rows, autoAnchorMessage: autoAnchorMessage)
+                        momentum: momentum, rows: rows, autoAnchorMessage: autoAnchorMessage, partial: partial)
         let json = String(decoding: ResultFiles.json(meta), as: UTF8.self)
         try Safetensors.write(tensors, metadata: ["format": Self.magic, "version": Self.version, "state": json], to: path)
     }
@@ -70,7 +82,7 @@ public struct Checkpoint {
                           bestFitness: meta.bestFitness, bestEpoch: meta.bestEpoch, stopperBestFitness: meta.stopperBestFitness,
                           stopperBestEpoch: meta.stopperBestEpoch, emaUpdates: meta.emaUpdates,
                           lastOptimizerStep: meta.lastOptimizerStep, accumulate: meta.accumulate, momentum: meta.momentum,
-                          rows: meta.rows, autoAnchorMessage: meta.autoAnchorMessage,
+                          rows: meta.rows, autoAnchorMessage: meta.autoAnchorMessage, partial: meta.partial,
                           tensors: tensors)
     }
 }

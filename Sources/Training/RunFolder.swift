@@ -56,6 +56,9 @@ public final class RunFolder: TrainingListener {
                 if !report.gallery.isEmpty { try writeGallery(report.gallery, epoch: report.row.epoch, names: report.names) }
                 try ResultFiles.writeJSON(report.timing, to: layout.timing)
                 try report.checkpoint.write(to: layout.checkpoint)
+            case .stopped(let checkpoint, let timing):
+                try ResultFiles.writeJSON(timing, to: layout.timing)
+                try checkpoint.write(to: layout.checkpoint)
             case .finished(let run, _):
                 try ResultFiles.writeJSON(run.latency, to: layout.latency)
                 try ResultFiles.writeJSON(run.timing, to: layout.timing)

@@ -50,6 +50,7 @@ public final class Trainer {
         var rows: [EpochResult] = []
         var trainSeconds = 0.0, trainImages = 0, validationSeconds = 0.0
         var anchorMessage = ""
+        var partial: Checkpoint.PartialEpoch?
         let ema: ModelEMA
         if let resume {
             try restore(resume, model: model, optimizer: optimizer)
@@ -60,7 +61,8 @@ public final class Trainer {
                 }
                 tensor.data.update(from: saved.data, count: tensor.count)
             }
-            startEpoch = resume.epoch + 1
+            startEpoch = resume.partial?.epoch ?? resume.epoch + 1
+            partial = resume.partial
             (bestFitness, bestEpoch) = (resume.bestFitness, resume.bestEpoch)
             stopper = (resume.stopperBestFitness, resume.stopperBestEpoch)
             lastOptStep = resume.lastOptimizerStep
@@ -69,7 +71,8 @@ public final class Trainer {
             rows = resume.rows
             if let prior { (trainSeconds, trainImages, validationSeconds) = (prior.trainSeconds, prior.trainImages, prior.validationSeconds) }
             anchorMessage = resume.autoAnchorMessage
-            emit(.message("Resuming from \(options.output)/checkpoint after epoch \(resume.epoch) of \(options.epochs)"))
+            emit(.message(partial.map { "Resuming from \(options.output)/checkpoint in epoch \($0.epoch) at batch \($0.nextBatch) of \(nb)" }
+                          ?? "Resuming from \(options.output)/checkpoint after epoch \(resume.epoch) of \(options.epochs)"))
         } else {
             ema = ModelEMA(model.stateDict())  // train.py builds its ModelEMA before AutoAnchor and the fp16 rounding
             let report = AutoAnchor.check(trainStore.dataset, anchors: Detect.defaultAnchors, imageSize: options.imageSize,
@@ -91,17 +94,38 @@ public final class Trainer {
         let modelState = model.stateDict(), parameters = model.parameters()
         var reason = "finished \(options.epochs) epochs"
         var epoch = startEpoch
+        // The whole state of training, to continue from bit for bit: after an epoch, or (`inside`)
+        // right after an optimiser step within one.
+        func checkpoint(inside: Checkpoint.PartialEpoch?) -> Checkpoint {
+            var tensors: [String: Tensor] = [:]
+            for (name, t) in modelState { tensors["model." + name] = t }
+            for (name, t) in ema.states { tensors["ema." + name] = t }
+            for (name, t) in optimizer.state { tensors["optimizer." + name] = t }
+            return Checkpoint(
+                identity: options.identity(datasetFingerprint: datasetFingerprint), runDescription: options.description,
+                epoch: rows.last?.epoch ?? -1, bestFitness: bestFitness, bestEpoch: bestEpoch, stopperBestFitness: stopper.best,
+                stopperBestEpoch: stopper.epoch, emaUpdates: ema.updates, lastOptimizerStep: lastOptStep,
+                accumulate: accumulate, momentum: optimizer.groups.map(\.momentum), rows: rows,
+                autoAnchorMessage: anchorMessage, partial: inside, tensors: tensors)
+        }
+        func timing() -> RunTiming {
+            RunTiming(threads: ThreadPool.shared.threadCount, epochs: rows.count, trainSeconds: trainSeconds, trainImages: trainImages,
+                      validationSeconds: validationSeconds, wallSeconds: (prior?.wallSeconds ?? 0) + Date().timeIntervalSince(started))
+        }
         while epoch < options.epochs {
             _ = model.train()
             emit(.epochStarted(epoch: epoch, epochs: options.epochs, batches: nb))
+            let resumed = partial
+            partial = nil
             let loader = TrainLoader(store: trainStore, settings: hyp.augment, size: options.imageSize, batchSize: options.batch,
-                                     seed: options.seed, epoch: epoch, workers: options.workers)
+                                     seed: options.seed, epoch: epoch, startBatch: resumed?.nextBatch ?? 0, workers: options.workers)
             defer { loader.stop() }
-            var mean = (box: 0.0, obj: 0.0, cls: 0.0)
+            var mean = resumed.map { (box: $0.box, obj: $0.obj, cls: $0.cls) } ?? (box: 0.0, obj: 0.0, cls: 0.0)
             optimizer.zeroGrad()
             let epochStart = Date()
-            var images = 0
-            for i in 0..<nb {
+            var images = resumed?.images ?? 0
+            var timedImages = 0
+            for i in (resumed?.nextBatch ?? 0)..<nb {
                 guard let batch = loader.nextBatch() else { break }
                 let ni = i + nb * epoch
                 for (j, group) in optimizer.groups.enumerated() {
@@ -127,15 +151,24 @@ public final class Trainer {
                 mean = ((mean.box * k + Double(value.box)) / (k + 1), (mean.obj * k + Double(value.obj)) / (k + 1),
                         (mean.cls * k + Double(value.cls)) / (k + 1))
                 images += batch.indices.count
+                timedImages += batch.indices.count
                 emit(.batchEnded(BatchProgress(
                     epoch: epoch, epochs: options.epochs, batch: i + 1, batches: nb, box: mean.box, obj: mean.obj,
                     cls: mean.cls, instances: batch.targets.count, size: options.imageSize,
-                    seconds: Date().timeIntervalSince(epochStart), images: images, residentBytes: residentBytes())))
-                if Trainer.interruptRequested { throw TrainingInterrupted(epoch: epoch, output: options.output) }
+                    seconds: Date().timeIntervalSince(epochStart), images: timedImages, residentBytes: residentBytes())))
+                // Asked to stop: at the next optimiser step (no gradient pending), save and stop.
+                if Trainer.interruptRequested && lastOptStep == ni && i + 1 < nb {
+                    trainSeconds += Date().timeIntervalSince(epochStart)
+                    trainImages += timedImages
+                    let inside = Checkpoint.PartialEpoch(epoch: epoch, nextBatch: i + 1, box: mean.box, obj: mean.obj, cls: mean.cls,
+                                                         images: images)
+                    emit(.stopped(checkpoint: checkpoint(inside: inside), timing: timing()))
+                    throw TrainingInterrupted(epoch: epoch, batch: i + 1, batches: nb, output: options.output)
+                }
             }
             let epochSeconds = Date().timeIntervalSince(epochStart)
             trainSeconds += epochSeconds
-            trainImages += images
+            trainImages += timedImages
             let lrs = optimizer.groups.map(\.lr)
 
             for (name, tensor) in ema.states { evalState[name]!.data.update(from: tensor.data, count: tensor.count) }
@@ -153,22 +186,9 @@ public final class Trainer {
             let stop = epoch - stopper.epoch >= (options.patience > 0 ? options.patience : Int.max)
             let isBest = fi > bestFitness || bestEpoch < 0
             if isBest { (bestFitness, bestEpoch) = (fi, epoch) }
-            var tensors: [String: Tensor] = [:]
-            for (name, t) in modelState { tensors["model." + name] = t }
-            for (name, t) in ema.states { tensors["ema." + name] = t }
-            for (name, t) in optimizer.state { tensors["optimizer." + name] = t }
-            let checkpoint = Checkpoint(
-                identity: options.identity(datasetFingerprint: datasetFingerprint), runDescription: options.description,
-                epoch: epoch, bestFitness: bestFitness, bestEpoch: bestEpoch, stopperBestFitness: stopper.best,
-                stopperBestEpoch: stopper.epoch, emaUpdates: ema.updates, lastOptimizerStep: lastOptStep,
-                accumulate: accumulate, momentum: optimizer.groups.map(\.momentum), rows: rows,
-                autoAnchorMessage: anchorMessage, tensors: tensors)
-            let timing = RunTiming(threads: ThreadPool.shared.threadCount, epochs: rows.count, trainSeconds: trainSeconds,
-                                   trainImages: trainImages, validationSeconds: validationSeconds,
-                                   wallSeconds: (prior?.wallSeconds ?? 0) + Date().timeIntervalSince(started))
             emit(.epochEnded(EpochReport(row: row, metrics: m, names: trainStore.dataset.names, fitness: fi, isBest: isBest,
-                                         trainSeconds: epochSeconds, validationSeconds: out.seconds, trainImages: images,
-                                         weights: evalModel, checkpoint: checkpoint, timing: timing, rows: rows,
+                                         trainSeconds: epochSeconds, validationSeconds: out.seconds, trainImages: timedImages,
+                                         weights: evalModel, checkpoint: checkpoint(inside: nil), timing: timing(), rows: rows,
                                          gallery: isBest ? validator.gallerySamples(out) : [])))
             // buffers of sizes that vary from step to step (matched targets) would pile up in the pool
             BufferPool.shared.drain()
@@ -177,12 +197,12 @@ public final class Trainer {
                 reason = "stopped early: no improvement in the last \(options.patience) epochs, best epoch \(stopper.epoch)"
                 break
             }
+            if Trainer.interruptRequested && epoch < options.epochs {
+                throw TrainingInterrupted(epoch: epoch - 1, batch: nb, batches: nb, output: options.output)
+            }
         }
         let latency = Latency.fusedBatchOne(evalModel, imageSize: options.imageSize)
-        let timing = RunTiming(threads: ThreadPool.shared.threadCount, epochs: rows.count, trainSeconds: trainSeconds,
-                               trainImages: trainImages, validationSeconds: validationSeconds,
-                               wallSeconds: (prior?.wallSeconds ?? 0) + Date().timeIntervalSince(started))
-        let result = TrainedRun(summary: makeSummary(model: evalModel, rows: rows, bestEpoch: bestEpoch), timing: timing, latency: latency)
+        let result = TrainedRun(summary: makeSummary(model: evalModel, rows: rows, bestEpoch: bestEpoch), timing: timing(), latency: latency)
         emit(.finished(result, reason: reason))
         return result
     }
@@ -246,13 +266,16 @@ public struct TrainedRun: Sendable {
     public var latency: LatencyMeasurement
 }
 
-/// Ctrl-C during training: the last finished epoch's checkpoint is on disk.
+/// Ctrl-C or SIGTERM during training: the run is saved where it stopped (after batch `batch` of
+/// `epoch`, right after an optimiser step, or at the end of the epoch).
 public struct TrainingInterrupted: Error, CustomStringConvertible {
     public var epoch: Int
+    public var batch: Int
+    public var batches: Int
     public var output: String
-    public var description: String {
-        "interrupted in epoch \(epoch); the finished epochs are saved — run the same command again (or add --resume) to continue"
-    }
+    /// Where it stopped, in words.
+    public var place: String { "stopped in epoch \(epoch) after batch \(batch) of \(batches), saved there" }
+    public var description: String { "\(place) — run the same command again (or add --resume) to continue" }
 }
 
 /// This process's resident memory in bytes (/proc/self/statm).

@@ -10,6 +10,9 @@ public enum TrainingEvent {
     case batchEnded(BatchProgress)
     case validationProgress(done: Int, total: Int)
     case epochEnded(EpochReport)
+    /// Asked to stop, the run stopped inside an epoch right after an optimiser step: the state to
+    /// continue from there, and the timings so far.
+    case stopped(checkpoint: Checkpoint, timing: RunTiming)
     /// The run is done: its results and measurements, and why it stopped.
     case finished(TrainedRun, reason: String)
 }

@@ -132,7 +132,7 @@ extension StudyCtl {
                     throw ExitCode(1)
                 }
             } catch let interrupted as TrainingInterrupted {
-                progress.line("\nStopped in epoch \(interrupted.epoch) of the current cell; finished epochs and cells are saved. Run `\(command)` again to continue.")
+                progress.line("\nThe current cell \(interrupted.place); finished cells are saved. Run `\(command)` again to continue.")
                 Foundation.exit(interruptExitCode())
             } catch let waiting as WaitInterrupted {
                 progress.line("\n\(waiting). `studyctl status \(folder.path)` shows where they stand; run `\(command) --executor slurm` again to wait for them.")

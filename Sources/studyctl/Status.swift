@@ -35,7 +35,8 @@ extension StudyCtl {
                     if queued.state == "RUNNING" {
                         running.append(line + "on \(queued.node)\(epochs)")
                     } else {
-                        left.append(line + "\(queued.state.lowercased()) (\(queued.reason))\(epochs)")
+                        let reason = queued.reason == "None" || queued.reason.isEmpty ? "" : " (\(queued.reason))"
+                        left.append(line + queued.state.lowercased() + reason + epochs)
                     }
                 } else if recorded?.state == .failed {
                     failed.append("\(cell.name): \(recorded?.failure ?? "failed")")

@@ -12,11 +12,11 @@ struct TrainCommand {
     var resume: Bool
 
     func run() throws {
+        installInterruptHandler()
         let layout = RunLayout(options.output)
         let progress = TrainProgress(logPath: layout.log)
         let data = try inputProblem { () throws(InputProblem) in try TrainingData(yaml, log: { progress.line($0) }) }
         let run = TrainingRun(options: options, data: data, cache: cache)
-        installInterruptHandler()
         let outcome: TrainingRun.Outcome
         do {
             outcome = try run.run(listeners: [progress], requireCheckpoint: resume) { _ in
@@ -49,6 +49,11 @@ nonisolated(unsafe) private var interruptSignal: Int32 = SIGINT
 /// Ctrl-C or SIGTERM asks the trainer to stop at the next batch (its last finished epoch is on
 /// disk); a second one ends the process at once.
 func installInterruptHandler() {
+    // A parent may start us with these blocked (the mask is inherited across exec): unblock them.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for sig in [SIGINT, SIGTERM] { sigaddset(&unblock, sig) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     for sig in [SIGINT, SIGTERM] {
         signal(sig) { sig in
             if Trainer.interruptRequested { _exit(128 + sig) }

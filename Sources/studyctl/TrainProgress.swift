@@ -55,7 +55,7 @@ final class TrainProgress: TrainingListener {
                 FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + prefix + batchLine).utf8))
                 lastDraw = Date()
             }
-        case .validationProgress:
+        case .validationProgress, .stopped:
             break
         case .epochEnded(let report):
             if !batchLine.isEmpty {

@@ -79,6 +79,43 @@ struct TrainCLITests {
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
     }
 
+    /// SIGTERM (what Slurm sends before a time limit or on pre-emption) at moments spread over the
+    /// run: each process exits 143 after saving where it stopped — inside an epoch, right after an
+    /// optimiser step — and the resumed runs end with the uninterrupted run's bits.
+    @Test func aTerminatedRunSavesWhereItStoppedAndResumesToTheSameBits() throws {
+        let reference = Self.folder("term-ref"), stopped = Self.folder("term")
+        // --nbs 8 with batch 8: an optimiser step after every batch, so a stop can land inside an epoch.
+        let arguments = { (out: String) in Self.trainArguments(out, threads: 2, epochs: 16) + ["--nbs", "8"] }
+        let started = Date()
+        let r = try cli.studyctlArguments(arguments(reference))
+        let wall = Date().timeIntervalSince(started)
+        #expect(r.status == 0, "\(r.output)")
+        var delays = [0.15, 0.25, 0.15, 0.3, 0.2, 0.25].map { $0 * wall }
+        var stops = 0
+        while !FileManager.default.fileExists(atPath: stopped + "/summary.json"), let delay = delays.first {
+            delays.removeFirst()
+            let process = Process()
+            process.executableURL = CLITests.binary
+            process.arguments = arguments(stopped)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            guard process.isRunning else { continue }
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 143 || FileManager.default.fileExists(atPath: stopped + "/summary.json"),
+                    "SIGTERM gave exit \(process.terminationStatus)")
+            stops += 1
+        }
+        let last = try cli.studyctlArguments(arguments(stopped))
+        #expect(last.status == 0, "\(last.output)")
+        #expect(stops >= 2, "the run finished before it could be stopped twice; make it longer")
+        let log = (try? String(contentsOfFile: stopped + "/train.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("at batch"), "no stop landed inside an epoch: \(log.split(separator: "\n").filter { $0.contains("Resuming") })")
+        expectSameFiles(reference, stopped)
+    }
+
     @Test func aFolderOfAnotherRunIsRefused() throws {
         let dir = Self.folder("other")
         let first = try cli.studyctlArguments(Self.trainArguments(dir, threads: 2, epochs: 1))
