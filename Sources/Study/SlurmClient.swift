@@ -52,13 +52,19 @@ public struct SlurmClient: Sendable {
         public var reason: String
     }
 
+    /// The line of a command's error output that says what went wrong: its last (Slurm's tools end
+    /// with the fatal one).
+    public static func reason(_ err: String) -> String {
+        err.split(whereSeparator: \.isNewline).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+    }
+
     /// Every task of `jobs` that squeue lists (pending, running, completing, requeued).
     public func queued(_ jobs: [String]) throws(SlurmError) -> [QueuedTask] {
         guard !jobs.isEmpty else { return [] }
         let o = try run("squeue", ["-h", "-r", "-j", jobs.joined(separator: ","), "-o", "%F|%K|%T|%N|%r"])
         // A job Slurm has forgotten makes squeue fail with "Invalid job id": it lists none of it.
         guard o.status == 0 || o.err.contains("Invalid job id") else {
-            throw SlurmError("squeue failed (exit \(o.status)): \(o.err.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw SlurmError("squeue failed (exit \(o.status)): \(Self.reason(o.err))")
         }
         return o.out.split(whereSeparator: \.isNewline).compactMap { line in
             let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)

@@ -42,7 +42,7 @@ public struct SlurmExecutor: CellExecutor {
             let o = try client.run("sbatch", ["--parsable", layout.slurmScript])
             let job = o.out.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
             guard o.status == 0, !job.isEmpty, job.allSatisfy(\.isNumber) else {
-                throw SlurmError("sbatch refused \(layout.slurmScript) (exit \(o.status)): \(o.err.trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw SlurmError("sbatch refused \(layout.slurmScript) (exit \(o.status)): \(SlurmClient.reason(o.err))")
             }
             jobs.submissions.append(.init(job: job, cells: names, submitted: ISO8601DateFormatter().string(from: Date())))
             do { try jobs.write(layout) } catch { throw StudyRunFailure("\(error)") }

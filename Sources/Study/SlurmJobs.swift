@@ -10,6 +10,8 @@ public struct SlurmJobs: Codable, Sendable, Equatable {
         public var cells: [String]
         /// ISO 8601, UTC.
         public var submitted: String
+
+        public init(job: String, cells: [String], submitted: String) { (self.job, self.cells, self.submitted) = (job, cells, submitted) }
     }
 
     public var submissions: [Submission] = []

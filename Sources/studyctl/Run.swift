@@ -90,6 +90,9 @@ extension StudyCtl {
             let text = (try? String(contentsOfFile: studyFile, encoding: .utf8)) ?? ""
             if dryRun { return try DryRun(study: study).print() }
             let folder = StudyLayout(absolute(output ?? "output/\(study.name)"))
+            if slurm.executor == .slurm && SlurmClient().which("sbatch") == nil {
+                throw CLIError.badInput("error: --executor slurm: sbatch not found on PATH; run on a Slurm login node (Debian: apt-get install slurm-client)")
+            }
             do {
                 try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
             } catch {
@@ -163,9 +166,6 @@ extension StudyCtl {
         /// The Slurm executor, after the checks a submission needs (each a bad-input error).
         func slurmExecutor(_ study: StudyFile, folder: StudyLayout, progress: StudyProgress) throws -> SlurmExecutor {
             let client = SlurmClient()
-            guard client.which("sbatch") != nil else {
-                throw CLIError.badInput("error: --executor slurm: sbatch not found on PATH; run on a Slurm login node (Debian: apt-get install slurm-client)")
-            }
             let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? absolute(CommandLine.arguments[0])
             let cpus = slurm.cpusPerTask ?? threads.threads
             let time = slurm.time ?? slurmTime(study, cpus: cpus, folder: folder)

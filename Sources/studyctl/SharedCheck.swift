@@ -29,7 +29,8 @@ struct SharedCheck {
         let o = try client.run("srun", ["--nodes=1", "--ntasks=1", "--cpus-per-task=1", "--time=2", "--job-name=studyctl-check"]
                                        + options.placement + ["/bin/sh", "-c", checks.joined(separator: "\n")])
         guard o.status == 0 else {
-            let why = (o.out + o.err).split(whereSeparator: \.isNewline).first.map(String.init) ?? "srun exited \(o.status)"
+            let said = o.out.split(whereSeparator: \.isNewline).first.map(String.init) ?? SlurmClient.reason(o.err)
+            let why = said.isEmpty ? "srun exited \(o.status)" : said
             throw CLIError.badInput("error: --check-shared: \(why)")
         }
         progress.line("A node can write \(folder.path), read \(data) and run \(options.binary).")

@@ -35,7 +35,8 @@ struct RunCLITests {
         return path
     }
 
-    static let files = ["results.csv", "curves.json", "weights/last.safetensors", "weights/best.safetensors", "gallery.json", "gallery/0.png"]
+    static let files = ["results.csv", "curves.json", "summary.json", "checkpoint/state.safetensors", "weights/last.safetensors",
+                        "weights/best.safetensors", "gallery.json", "gallery/0.png"]
     static let cells = ["cspdarknet__pan-sppf__s0", "shufflenetv2@0.5__pan-sppf__s0"]
 
     func expectSameRuns(_ a: String, _ b: String) {
@@ -46,8 +47,8 @@ struct RunCLITests {
                 #expect(x != nil && x == y, "\(cell)/\(file) differs between \(a) and \(b)")
             }
         }
-        // Latency is a measurement of this moment, kept in summary.json and out of the recommendation
-        // unless the study ranks by it: recommendation.json is the same bytes.
+        // Timings and latency are measurements of this moment, kept in timing.json and latency.json
+        // and out of the recommendation unless the study ranks by latency: the rest is the same bytes.
         let ra = FileManager.default.contents(atPath: a + "/recommendation.json")
         let rb = FileManager.default.contents(atPath: b + "/recommendation.json")
         #expect(ra != nil && ra == rb, "recommendation.json differs")
@@ -91,6 +92,28 @@ struct RunCLITests {
 
         let status = try cli.studyctl("status", killed + "/out")
         #expect(status.status == 0 && status.output.contains("2 of 2 cells done"), "\(status.output)")
+    }
+
+    /// Cluster options without `--executor slurm`, and `--executor slurm` where there is no sbatch:
+    /// one line, exit 2, nothing written.
+    @Test func slurmMistakesAreOneLineAndWriteNothing() throws {
+        let dir = NSTemporaryDirectory() + "studyctl-run-slurm-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        let study = Self.study(dir)
+        let local = try cli.studyctl("run", study, "--output", dir + "/out", "--partition", "cpu")
+        #expect(local.status == 2 && local.output.contains("need --executor slurm"), "\(local.output)")
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["run", study, "--output", dir + "/out", "--executor", "slurm"]
+        process.environment = ["PATH": "/nonexistent"]
+        let pipe = Pipe()
+        (process.standardOutput, process.standardError) = (pipe, pipe)
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2, "\(output)")
+        #expect(output.contains("sbatch not found on PATH") && output.split(separator: "\n").count == 1, "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
     }
 
     @Test func aFolderOfAnotherStudyIsRefusedUnlessFresh() throws {
