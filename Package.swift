@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "Results"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "Results", "Engine"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Detection", "Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Results", "Charts"]),

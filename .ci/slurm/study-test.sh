@@ -4,8 +4,8 @@
 #   1. the whole grid as a job array gives results byte-identical to `run --jobs 1`;
 #   2. scancel of a running cell, then the same command again: only unfinished cells are submitted,
 #      the files are identical;
-#   3. the time-limit warning (USR1 to the batch script) saves the cell mid-epoch, requeues it and
-#      resumes it from that batch;
+#   3. the time-limit warning (USR1 to the batch script) saves the cell where it stopped, requeues
+#      it and resumes it;
 #      slurmd stopped and started mid-run; the files are identical;
 #   4. a cell that fails shows as failed with its Slurm state and log; the study exits 1.
 # Every daemon the script started is stopped at the end, also when a check fails.
@@ -136,7 +136,9 @@ sleep 3
 "$BIN" run "$WORK/study.toml" --output "$WORK/requeue" --executor slurm --cpus-per-task 1 >"$WORK/requeue2.log" 2>&1 \
     || fail "waiting for the requeued cells failed: $(tail -5 "$WORK/requeue2.log")"
 grep -q "requeueing $cell" "$WORK/requeue/slurm/$cell.out" || fail "the warned cell did not requeue itself"
-grep -q "Resuming from .* at batch" "$WORK/requeue/slurm/$cell.out" || fail "the requeued cell did not resume inside the epoch it stopped in"
+# It stops at its next optimiser step: inside the epoch, or at its end when that step is the last
+# batch (TrainCLITests checks the resume inside an epoch deterministically).
+grep -q "Resuming from " "$WORK/requeue/slurm/$cell.out" || fail "the requeued cell did not resume"
 same_results "$WORK/local" "$WORK/requeue"
 
 echo "== 4. a cell that fails"

@@ -17,48 +17,58 @@ public struct LocalExecutor: CellExecutor {
         // Every image size now, before the cells share the data from several threads.
         for size in Set(pending.map(\.cell.imageSize)).sorted() { _ = try runner.stores(imageSize: size) }
         let total = runner.study.cells.count
+        let lock = NSLock()
         var seconds: [Double] = []
+        var started = 0
+        try Self.schedule(pending, jobs: jobs, threads: threads) { item in
+            let eta: Double? = lock.withLock {
+                started += 1
+                let left = pending.count - started + 1
+                return seconds.isEmpty ? nil : seconds.reduce(0, +) / Double(seconds.count) * Double(left) / Double(max(jobs, 1))
+            }
+            runner.listener.handle(.cellStarted(index: item.index, total: total, cell: item.cell, etaSeconds: eta))
+            let t0 = Date()
+            do {
+                let summary = try runner.runCell(item.cell)
+                lock.withLock { seconds.append(Date().timeIntervalSince(t0)) }
+                let timing = runner.folder.run(item.cell.runName).readTiming()
+                runner.setState(item.cell, .done, wall: timing?.wallSeconds)
+                runner.listener.handle(.cellFinished(index: item.index, total: total, cell: item.cell, summary: summary, timing: timing))
+            } catch {
+                let interrupted = error is TrainingInterrupted
+                runner.setState(item.cell, interrupted ? .pending : .failed, wall: nil, failure: interrupted ? nil : "\(error)")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `work` on every item in order, `jobs` at a time, each job on a pool of `threads / jobs`
+    /// threads; after the first error no item starts, and that error is rethrown once the running
+    /// ones end.
+    public static func schedule<Item>(_ items: [Item], jobs: Int, threads: Int, _ work: @escaping (Item) throws -> Void) throws {
         let lock = NSLock()
         var firstError: Error?
         var next = 0
-        func eta(_ remaining: Int) -> Double? {
-            lock.withLock { seconds.isEmpty ? nil : seconds.reduce(0, +) / Double(seconds.count) * Double(remaining) / Double(max(jobs, 1)) }
-        }
-        let work = {
+        let loop = {
             while true {
-                let item: PendingCell? = lock.withLock {
-                    guard firstError == nil, next < pending.count else { return nil }
+                let item: Item? = lock.withLock {
+                    guard firstError == nil, next < items.count else { return nil }
                     defer { next += 1 }
-                    return pending[next]
+                    return items[next]
                 }
                 guard let item else { return }
-                let left = lock.withLock { pending.count - next + 1 }
-                runner.listener.handle(.cellStarted(index: item.index, total: total, cell: item.cell, etaSeconds: eta(left)))
-                let t0 = Date()
-                do {
-                    let summary = try runner.runCell(item.cell)
-                    lock.withLock { seconds.append(Date().timeIntervalSince(t0)) }
-                    let timing = runner.folder.run(item.cell.runName).readTiming()
-                    runner.setState(item.cell, .done, wall: timing?.wallSeconds)
-                    runner.listener.handle(.cellFinished(index: item.index, total: total, cell: item.cell, summary: summary, timing: timing))
-                } catch {
-                    runner.setState(item.cell, error is TrainingInterrupted ? .pending : .failed, wall: nil,
-                                    failure: error is TrainingInterrupted ? nil : "\(error)")
-                    lock.withLock { if firstError == nil { firstError = error } }
-                    return
-                }
+                do { try work(item) } catch { lock.withLock { if firstError == nil { firstError = error } } }
             }
         }
         if jobs <= 1 {
-            work()
+            loop()
         } else {
-            let share = max(1, threads / jobs)
             let group = DispatchGroup()
-            nonisolated(unsafe) let work = work  // each job thread takes cells under `lock`
+            nonisolated(unsafe) let loop = loop  // the job threads take items under `lock`
             for _ in 0..<jobs {
                 group.enter()
                 let thread = Thread {
-                    ThreadPool.using(ThreadPool(threads: share)) { work() }
+                    ThreadPool.using(ThreadPool(threads: max(1, threads / jobs))) { loop() }
                     group.leave()
                 }
                 thread.stackSize = 8 << 20

@@ -32,7 +32,7 @@ public enum SlurmScript {
             "child=$!",
             "while true; do wait \"$child\"; rc=$?; kill -0 \"$child\" 2>/dev/null || break; done",
             "if [ \"$requeue\" = 1 ]; then",
-            "  echo \"== the time limit is near: finished epochs are saved; requeueing $cell\"",
+            "  echo \"== the time limit is near: saved where it stopped; requeueing $cell\"",
             "  scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"",
             "fi",
             "exit $rc",

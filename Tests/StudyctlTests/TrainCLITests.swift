@@ -84,8 +84,12 @@ struct TrainCLITests {
     /// optimiser step — and the resumed runs end with the uninterrupted run's bits.
     @Test func aTerminatedRunSavesWhereItStoppedAndResumesToTheSameBits() throws {
         let reference = Self.folder("term-ref"), stopped = Self.folder("term")
-        // --nbs 8 with batch 8: an optimiser step after every batch, so a stop can land inside an epoch.
-        let arguments = { (out: String) in Self.trainArguments(out, threads: 2, epochs: 16) + ["--nbs", "8"] }
+        // Batch 2 and --nbs 2: 12 batches an epoch and an optimiser step after each, so most stops
+        // land inside an epoch.
+        let arguments = { (out: String) in
+            ["train", "--data", Self.dataset, "--backbone", "cspdarknet", "--neck", "pan-sppf", "--epochs", "6", "--batch", "2",
+             "--nbs", "2", "--imgsz", "64", "--threads", "2", "--output", out]
+        }
         let started = Date()
         let r = try cli.studyctlArguments(arguments(reference))
         let wall = Date().timeIntervalSince(started)

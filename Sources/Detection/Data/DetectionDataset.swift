@@ -46,7 +46,7 @@ public struct DetectionDataset: Sendable {
             throw InputProblem(file: data.file, "\(split): no images (JPEG or PNG) in \(sources.joined(separator: ", "))")
         }
         let classCount = data.names.count
-        let loaded = EvaluationInput.concurrentMap(paths) { path in Self.item(path, classCount: classCount) }
+        let loaded = Loading.map(paths) { path in Self.item(path, classCount: classCount) }
         var dataset = DetectionDataset(split: split, names: data.names, items: [], ignored: [], duplicateLabels: 0)
         for result in loaded {
             switch result {
@@ -78,7 +78,7 @@ public struct DetectionDataset: Sendable {
             return .failure(.ignored(InputProblem(file: path, "image size \(size.width)×\(size.height) is below 10 pixels")))
         }
         let labelPath = DatasetSplit.labelPath(forImage: path)
-        switch EvaluationInput.readFile(labelPath) {
+        switch Loading.readIfPresent(labelPath) {
         case .success(nil):
             return .success((Item(path: path, width: size.width, height: size.height, labels: []), 0))
         case .failure(let problem):

@@ -29,7 +29,7 @@ public final class ImageStore: @unchecked Sendable {
     /// Decodes and resizes every image into RAM on all cores. Images that fail to decode are
     /// reported (they passed the header check, so this is rare) and replaced by grey.
     public func cacheAll() -> [InputProblem] {
-        let problems = EvaluationInput.concurrentMap(Array(0..<dataset.count)) { i -> InputProblem? in
+        let problems = Loading.map(Array(0..<dataset.count)) { i -> InputProblem? in
             switch Result(catching: { () throws(InputProblem) in try self.load(i) }) {
             case .success(let image):
                 self.lock.withLock { self.cache[i] = image }

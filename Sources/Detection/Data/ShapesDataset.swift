@@ -36,7 +36,7 @@ public enum ShapesDataset {
             try fm.createDirectory(atPath: "\(folder)/labels/\(split)", withIntermediateDirectories: true)
         }
         let jobs = (0..<train).map { ("train", 0, $0) } + (0..<val).map { ("val", 1, $0) }
-        let failures = EvaluationInput.concurrentMap(jobs.map { [$0.1, $0.2] }) { job -> String? in
+        let failures = Loading.map(jobs.map { [$0.1, $0.2] }) { job -> String? in
             let split = job[0] == 0 ? "train" : "val"
             let image = preset == .hard ? make(index: job[1], split: job[0], imageSize: imageSize, seed: seed)
                 : makeEasy(index: job[1], split: job[0], imageSize: imageSize, seed: seed)

@@ -49,7 +49,7 @@ public struct EvaluationInput: Sendable {
 
         let classCount = data.names.count
         let stemProblemOf = stemProblems
-        let loaded = concurrentMap(paths) { path in
+        let loaded = Loading.map(paths) { path in
             loadImage(
                 path, predictionFile: predictionFiles[DatasetSplit.stem(path)],
                 classCount: classCount, stemProblem: stemProblemOf[path])
@@ -90,7 +90,7 @@ public struct EvaluationInput: Sendable {
         var labels: [YOLOLabel] = []
         var duplicates = 0
         let labelPath = DatasetSplit.labelPath(forImage: path)
-        switch readFile(labelPath) {
+        switch Loading.readIfPresent(labelPath) {
         case .success(let bytes?):
             let parsed = LabelFile.parseLabels(bytes, file: labelPath, classCount: classCount)
             labels = parsed.labels
@@ -108,7 +108,7 @@ public struct EvaluationInput: Sendable {
         var predictions: [YOLOPrediction] = []
         var skipped = 0
         if let predictionFile {
-            switch readFile(predictionFile) {
+            switch Loading.readIfPresent(predictionFile) {
             case .success(let bytes?):
                 let parsed = LabelFile.parsePredictions(bytes, file: predictionFile, classCount: classCount)
                 predictions = parsed.predictions
@@ -145,31 +145,5 @@ public struct EvaluationInput: Sendable {
             files[String(name.dropLast(4))] = base + name
         }
         return files
-    }
-
-    /// The whole file; nil when there is no such file; a problem when it exists but cannot be read.
-    static func readFile(_ path: String) -> Result<[UInt8]?, InputProblem> {
-        do {
-            return .success(try readWholeFile(path))
-        } catch {
-            if error.code == ENOENT { return .success(nil) }
-            return .failure(InputProblem(file: path, error.reason))
-        }
-    }
-
-    /// `transform` applied to every element on all cores, results in order.
-    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
-        results.initialize(repeating: nil)
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        nonisolated(unsafe) let slots = results
-        let chunk = 64
-        DispatchQueue.concurrentPerform(iterations: (items.count + chunk - 1) / chunk) { c in
-            for i in (c * chunk)..<min(items.count, (c + 1) * chunk) { slots[i] = transform(items[i]) }
-        }
-        return results.compactMap { $0 }
     }
 }

@@ -1,30 +1,3 @@
-/// The geometry of one 2-D convolution or pooling window over one image.
-///
-/// Output size: H' = (H + 2·pad − dilation·(k − 1) − 1) / stride + 1 (torch.nn.Conv2d).
-struct ConvGeometry: Equatable {
-    var channels: Int, height: Int, width: Int
-    var kernelH: Int, kernelW: Int
-    var stride: Int, padding: Int, dilation: Int
-
-    var outHeight: Int { (height + 2 * padding - dilation * (kernelH - 1) - 1) / stride + 1 }
-    var outWidth: Int { (width + 2 * padding - dilation * (kernelW - 1) - 1) / stride + 1 }
-    /// Rows of the column matrix: C·kH·kW.
-    var columnRows: Int { channels * kernelH * kernelW }
-    var outPlane: Int { outHeight * outWidth }
-    /// True when the column matrix is the input itself (1×1, stride 1, no padding).
-    var isPointwise: Bool { kernelH == 1 && kernelW == 1 && stride == 1 && padding == 0 }
-
-    /// The output columns `ow` whose input column `ow·stride − pad + kj·dilation` lies inside the
-    /// image, for kernel column `kj`.
-    @inline(__always)
-    func validColumns(_ kj: Int) -> Range<Int> {
-        let offset = kj * dilation - padding
-        let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
-        let hi = min(outWidth, offset >= width ? 0 : (width - 1 - offset) / stride + 1)
-        return lo..<max(lo, hi)
-    }
-}
-
 /// Unfolds one image x [C, H, W] into columns [C·kH·kW, H'·W'] so a convolution becomes one GEMM.
 /// Rows of `col` are `rowStride` apart (H'·W', or more when several images sit side by side).
 func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, rowStride: Int) {
@@ -116,28 +89,4 @@ func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutableP
         plane.drain(into: dx + c * g.height * g.width, height: g.height, width: g.width, padding: g.padding,
                     accumulate: accumulate)
     }
-}
-
-/// dst[0..<n] = src[0..<n] with vector moves (faster than memcpy for the short rows here).
-@inline(__always)
-func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
-    var i = 0
-    while i + 16 <= n { dst.store(src.vec(i), i); i += 16 }
-    while i < n { dst[i] = src[i]; i += 1 }
-}
-
-/// dst[0..<n] = 0.
-@inline(__always)
-func zeroFloats(_ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-    var i = 0
-    while i + 16 <= n { dst.store(Vec(), i); i += 16 }
-    while i < n { dst[i] = 0; i += 1 }
-}
-
-/// dst[0..<n] += src[0..<n].
-@inline(__always)
-func addFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
-    var i = 0
-    while i + 16 <= n { dst.store(dst.vec(i) + src.vec(i), i); i += 16 }
-    while i < n { dst[i] += src[i]; i += 1 }
 }

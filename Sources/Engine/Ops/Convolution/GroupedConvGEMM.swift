@@ -1,10 +1,10 @@
-/// The non-depthwise paths of conv2d: dense convolutions (groups 1) on oneDNN (`DNNLConv`), grouped
-/// ones as y = W_g · columns(x) per group on OpenBLAS.
+/// Grouped convolutions as y = W_g · columns(x) per group on OpenBLAS (im2col + GEMM), and the
+/// backward of dense 1×1 convolutions on small planes.
 ///
 /// Images are cut into `weightGradientBlocks` fixed blocks, one task each. Within a block, images
 /// with small planes are laid side by side in one column matrix so each GEMM has ≥ 1024 columns:
 /// a 5×5 P5 plane alone would give OpenBLAS a 25-column product, which runs far below its peak.
-enum GEMMConv {
+enum GroupedConv {
     /// Planes of at most this many pixels (4 × 4) are small: there the backward of a 1×1 convolution
     /// is two plain GEMMs over the images side by side, faster than oneDNN's backward primitives
     /// (docs/engine.md: training steps at 64 px 11–18 % faster; no plane at 160 px is this small).
@@ -33,7 +33,7 @@ enum GEMMConv {
             inImage = c * g.height * g.width
             inGroup = g.channels * g.height * g.width
             outImage = o * g.outPlane
-            perGEMM = GEMMConv.imagesPerGEMM(cols: g.outPlane, n: n)
+            perGEMM = GroupedConv.imagesPerGEMM(cols: g.outPlane, n: n)
             padded = DepthwiseSIMD.supports(g) && !g.isPointwise
         }
 
@@ -64,32 +64,6 @@ enum GEMMConv {
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ y: Tensor) {
         let n = x.shape[0], o = w.shape[0]
         let l = Layout(x, w, groups, g)
-        // oneDNN takes every dense convolution, on one thread per call, in the pool's fixed image
-        // blocks. One image (batch-1 inference) is split by output channels instead, in runs of
-        // 16, one run of channels per thread. (Giving oneDNN OpenMP threads of its own was slower:
-        // they and the pool's spin against each other on 2 cores.)
-        let threads = ThreadPool.shared.threadCount
-        if groups == 1 {
-            func run(_ images: Range<Int>, channels: Range<Int>) {
-                let plan = DNNLConv.plan(DNNLConv.Key(images: images.count, inputs: x.shape[1], outputs: channels.count, g,
-                                                      bias: bias != nil))
-                var inputs = [UnsafePointer(x.data + images.lowerBound * l.inImage), UnsafePointer(w.data + channels.lowerBound * l.rows)]
-                if let bias { inputs.append(UnsafePointer(bias.data + channels.lowerBound)) }
-                plan.forward.run(inputs, y.data + images.lowerBound * l.outImage + channels.lowerBound * l.cols)
-            }
-            if n == 1 && threads > 1 {
-                let runs = (o + 15) / 16
-                ThreadPool.shared.parallelFor(runs) { blocks in
-                    run(0..<1, channels: (blocks.lowerBound * 16)..<min(blocks.upperBound * 16, o))
-                }
-                return
-            }
-            let blocks = min(n, weightGradientBlocks)
-            ThreadPool.shared.parallelFor(blocks) { range in
-                for block in range { run(ThreadPool.chunk(block, of: blocks, count: n), channels: 0..<o) }
-            }
-            return
-        }
         if n == 1 {
             forwardSplittingChannels(x, w, bias, l, y)
             return
@@ -180,10 +154,6 @@ enum GEMMConv {
     static func backward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ groups: Int, _ g: ConvGeometry, _ dy: Tensor) {
         let n = x.shape[0]
         let l = Layout(x, w, groups, g)
-        if groups == 1 && !(g.isPointwise && g.outPlane <= GEMMConv.smallPlane) {
-            backwardOneDNN(x, w, bias, g, dy, l)
-            return
-        }
         // The images are cut into a fixed number of blocks, whatever the thread count; each block
         // sums its weight gradient into its own slice, and the slices are added in block order.
         // So the result is the same run after run and with 1 or 2 threads.
@@ -228,64 +198,10 @@ enum GEMMConv {
                 }
             }
         }
-        if let partials { addPartials(partials, blocks: blocks, into: w) }
+        if let partials { addWeightGradientPartials(partials, blocks: blocks, into: w) }
         if let bias, bias.requiresGrad { biasBackward(dy, bias) }
     }
 
-    /// w.grad (+)= Σ over blocks of their weight-gradient slices, in block order — 16 lanes at a
-    /// time, each lane adding in the same order as the scalar tail, so the bits do not depend on
-    /// where a range starts. (Scalar, this pass took 8 % of a training step at 64 px.)
-    private static func addPartials(_ partials: Storage, blocks: Int, into w: Tensor) {
-        let (dw, accumulate) = w.gradTarget()
-        let count = w.count
-        let p = UnsafePointer(partials.pointer)
-        parallelElements(count) { range in
-            var i = range.lowerBound
-            while i + Vec.scalarCount <= range.upperBound {
-                var sum = accumulate ? dw.vec(i) : Vec(repeating: 0)
-                for b in 0..<blocks { sum += p.vec(b * count + i) }
-                dw.store(sum, i)
-                i += Vec.scalarCount
-            }
-            while i < range.upperBound {
-                var sum: Float = accumulate ? dw[i] : 0
-                for b in 0..<blocks { sum += p[b * count + i] }
-                dw[i] = sum
-                i += 1
-            }
-        }
-    }
-
-    /// Backward of a dense convolution on oneDNN: per fixed block of images, on one thread each,
-    /// the input gradient and the block's slice of the weight gradient (added in block order).
-    private static func backwardOneDNN(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _ dy: Tensor, _ l: Layout) {
-        let n = x.shape[0]
-        let blocks = min(n, weightGradientBlocks)
-        let dx = x.requiresGrad ? x.gradTarget() : nil
-        let partials = w.requiresGrad ? Storage(count: blocks * w.count) : nil
-        ThreadPool.shared.parallelFor(blocks) { range in
-            for block in range {
-                let images = ThreadPool.chunk(block, of: blocks, count: n)
-                let plan = DNNLConv.plan(DNNLConv.Key(images: images.count, inputs: x.shape[1], outputs: w.shape[0], g,
-                                                      bias: bias != nil))
-                let xs = UnsafePointer(x.data + images.lowerBound * l.inImage)
-                let dys = UnsafePointer(dy.data + images.lowerBound * l.outImage)
-                if let partials { plan.backwardWeights!.run([xs, dys], partials.pointer + block * w.count) }
-                if let (dxp, accumulate) = dx {
-                    let target = dxp + images.lowerBound * l.inImage, count = images.count * l.inImage
-                    if accumulate {
-                        let fresh = Scratch.buffer(4, count: count)
-                        plan.backwardData!.run([dys, UnsafePointer(w.data)], fresh)
-                        addFloats(target, fresh, count)
-                    } else {
-                        plan.backwardData!.run([dys, UnsafePointer(w.data)], target)
-                    }
-                }
-            }
-        }
-        if let partials { addPartials(partials, blocks: blocks, into: w) }
-        if let bias, bias.requiresGrad { biasBackward(dy, bias) }
-    }
 
     /// dx of `images` (one group) from dY [og, B·cols]: dcol = W_gᵀ · dY, folded back per image.
     private static func backwardInput(_ l: Layout, _ wg: UnsafePointer<Float>, _ dyB: UnsafePointer<Float>,
