@@ -11,8 +11,8 @@ public final class Validator {
     public let store: ImageStore
     public let batchSize: Int
     /// Images in validation order (by aspect ratio) and each batch's letterboxed shape.
-    let order: [Int]
-    let batchShapes: [(h: Int, w: Int)]
+    public let order: [Int]
+    public let batchShapes: [(h: Int, w: Int)]
     private var letterboxed: [Int: Letterboxed] = [:]
     private let lock = NSLock()
 
@@ -123,7 +123,7 @@ public final class Validator {
     /// score is above it (validation: 0.001, IoU 0.6, 300 kept), else the best class only
     /// (detect.py: 0.25, IoU 0.45); class-aware suppression.
     // yolov5 v7.0 utils/general.py non_max_suppression
-    static func detections(_ p: UnsafeMutablePointer<Float>, rows: Int, classes: Int, options: NMSOptions = .validation,
+    public static func detections(_ p: UnsafeMutablePointer<Float>, rows: Int, classes: Int, options: NMSOptions = .validation,
                            multiLabel: Bool = true) -> [PredictedBox] {
         let no = 5 + classes
         var candidates: [PredictedBox] = []
