@@ -43,7 +43,8 @@ struct SchedulerTests {
             Thread.sleep(forTimeInterval: 0.02)
             log.finish(i)
         }
-        #expect(log.started == Array(0..<8), "cells start in grid order")
+        // Cells are taken in grid order; two job threads may log their starts a place apart.
+        #expect(log.started.enumerated().allSatisfy { abs($0.element - $0.offset) <= 1 }, "\(log.started)")
         #expect(log.finished.sorted() == Array(0..<8))
         #expect(log.mostAtOnce == 2 && log.poolSizes == [1])
     }
