@@ -1,6 +1,6 @@
 # studyctl — the two set-up commands are `make demo` and `make test`; both install what is missing.
 SWIFT      ?= swift
-DEB_PKGS   := pkg-config libcairo2-dev libopenblas-dev libturbojpeg0-dev libpng-dev libdnnl-dev fonts-dejavu-core poppler-utils libpango1.0-dev fonts-noto-cjk chromium slurm-wlm munge
+DEB_PKGS   := pkg-config libcairo2-dev libopenblas-dev libturbojpeg0-dev libpng-dev libdnnl-dev fonts-dejavu-core poppler-utils libpango1.0-dev fonts-noto-cjk chromium slurm-wlm munge python3-venv
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN        := .build/release/studyctl
 
@@ -23,11 +23,13 @@ build: deps
 	@git rev-parse HEAD 2>/dev/null > $(BIN).commit || true
 
 ## test: the whole test suite, in release (numeric code is 10-100x slower in debug), then a study
-## on a single-node Slurm cluster started for the test (about 2 minutes)
+## on a single-node Slurm cluster started for the test (about 2 minutes), then every architecture
+## exported to ONNX and checked in ONNX Runtime (about 1 minute; a pinned Python venv made once)
 test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
 	bash .ci/slurm/study-test.sh
+	bash .ci/onnx/check.sh
 
 ## demo: build, check the machine, run the quickstart study (it resumes if interrupted) and say where its results are
 demo: build

@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // The generated Sources/Export/ONNX/onnx.pb.swift was made with this version's protoc-gen-swift.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
@@ -49,12 +51,13 @@ let package = Package(
             name: "Study",
             dependencies: ["Engine", "Zoo", "Detection", "Training", "Results", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        .target(name: "Export", dependencies: ["Engine", "Zoo", "Results", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Charts"),
         .target(name: "Report", dependencies: ["Results", "Charts", "CCairo", "CPango"]),
         .executableTarget(
             name: "studyctl",
             dependencies: [
-                "Engine", "Zoo", "Detection", "Training", "Study", "Results", "Charts", "Report",
+                "Engine", "Zoo", "Detection", "Training", "Study", "Results", "Charts", "Report", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

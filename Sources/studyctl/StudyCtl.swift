@@ -23,8 +23,8 @@ struct StudyCtl: ParsableCommand {
             """,
         version: CodeVersion.string,
         subcommands: [
-            Run.self, Status.self, Report.self, Train.self, Val.self, Dataset.self, Eval.self, Models.self, Bench.self,
-            Doctor.self,
+            Run.self, Status.self, Report.self, Train.self, Val.self, Export.self, Dataset.self, Eval.self, Models.self,
+            Bench.self, Doctor.self,
         ]
     )
 

@@ -67,16 +67,19 @@ struct LeakyReLU: ActivationFunction {
 
 /// y = f(x) elementwise, any shape.
 public func activation(_ x: Tensor, _ kind: Activation) -> Tensor {
+    let y: Tensor
     switch kind {
-    case .identity: return activation(x, Identity())
-    case .relu: return activation(x, ReLU())
-    case .relu6: return activation(x, ReLU6())
-    case .silu: return activation(x, SiLU())
-    case .sigmoid: return activation(x, Sigmoid())
-    case .hardsigmoid: return activation(x, HardSigmoid())
-    case .hardswish: return activation(x, HardSwish())
-    case .leakyRelu(let slope): return activation(x, LeakyReLU(slope: slope))
+    case .identity: y = activation(x, Identity())
+    case .relu: y = activation(x, ReLU())
+    case .relu6: y = activation(x, ReLU6())
+    case .silu: y = activation(x, SiLU())
+    case .sigmoid: y = activation(x, Sigmoid())
+    case .hardsigmoid: y = activation(x, HardSigmoid())
+    case .hardswish: y = activation(x, HardSwish())
+    case .leakyRelu(let slope): y = activation(x, LeakyReLU(slope: slope))
     }
+    Trace.record(.activation(kind), [x], y)
+    return y
 }
 
 func activation<F: ActivationFunction>(_ x: Tensor, _ f: F) -> Tensor {
@@ -105,16 +108,16 @@ private struct Backward<F: ActivationFunction>: VectorZip {
 }
 
 /// max(x, 0).
-public func relu(_ x: Tensor) -> Tensor { activation(x, ReLU()) }
+public func relu(_ x: Tensor) -> Tensor { activation(x, .relu) }
 /// min(max(x, 0), 6) (MobileNetV2).
-public func relu6(_ x: Tensor) -> Tensor { activation(x, ReLU6()) }
+public func relu6(_ x: Tensor) -> Tensor { activation(x, .relu6) }
 /// x · σ(x) (YOLOv5's activation).
-public func silu(_ x: Tensor) -> Tensor { activation(x, SiLU()) }
+public func silu(_ x: Tensor) -> Tensor { activation(x, .silu) }
 /// 1 / (1 + e^−x).
-public func sigmoid(_ x: Tensor) -> Tensor { activation(x, Sigmoid()) }
+public func sigmoid(_ x: Tensor) -> Tensor { activation(x, .sigmoid) }
 /// relu6(x + 3) / 6 (MobileNetV3's squeeze-and-excitation gate).
-public func hardsigmoid(_ x: Tensor) -> Tensor { activation(x, HardSigmoid()) }
+public func hardsigmoid(_ x: Tensor) -> Tensor { activation(x, .hardsigmoid) }
 /// x · relu6(x + 3) / 6 (MobileNetV3).
-public func hardswish(_ x: Tensor) -> Tensor { activation(x, HardSwish()) }
+public func hardswish(_ x: Tensor) -> Tensor { activation(x, .hardswish) }
 /// x for x > 0, slope · x otherwise.
-public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor { activation(x, LeakyReLU(slope: slope)) }
+public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor { activation(x, .leakyRelu(slope: slope)) }

@@ -15,6 +15,7 @@ public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
             if b.requiresGrad { reduceBroadcast(bc, dy.data, strides: bc.strideB, into: b) }
         }
     }
+    Trace.record(.add, [a, b], y)
     return y
 }
 
@@ -36,6 +37,7 @@ public func sub(_ a: Tensor, _ b: Tensor) -> Tensor {
             }
         }
     }
+    Trace.record(.sub, [a, b], y)
     return y
 }
 
@@ -61,6 +63,7 @@ public func mul(_ a: Tensor, _ b: Tensor) -> Tensor {
             }
         }
     }
+    Trace.record(.mul, [a, b], y)
     return y
 }
 
@@ -85,6 +88,7 @@ public func div(_ a: Tensor, _ b: Tensor) -> Tensor {
             }
         }
     }
+    Trace.record(.div, [a, b], y)
     return y
 }
 
@@ -101,6 +105,7 @@ public func affine(_ x: Tensor, scale s: Float, shift t: Float = 0) -> Tensor {
             zipElements(dy.data, dy.data, into: dx, accumulate: accumulate, x.count, ScaledFirst(scale: s))
         }
     }
+    Trace.record(.affine(scale: s, shift: t), [x], y)
     return y
 }
 

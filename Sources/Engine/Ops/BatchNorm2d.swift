@@ -48,6 +48,7 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor, bias: Tensor, runningMean: 
             _ = stats
         }
     }
+    if !training { Trace.record(.batchNorm(epsilon: eps), [x, weight, bias, runningMean, runningVar], y) }
     return y
 }
 

@@ -41,6 +41,7 @@ public func concat(_ xs: [Tensor], axis: Int = 1) -> Tensor {
             }
         }
     }
+    Trace.record(.concat(axis: axis), xs, y)
     return y
 }
 
@@ -71,6 +72,7 @@ public func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
             }
         }
     }
+    Trace.record(.slice(axis: axis, start: range.lowerBound, end: range.upperBound), [x], y)
     return y
 }
 

@@ -35,5 +35,6 @@ public func linear(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil) -> Tensor {
             }
         }
     }
+    Trace.record(.linear, [x, w] + (bias.map { [$0] } ?? []), y)
     return y
 }

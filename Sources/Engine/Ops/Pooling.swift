@@ -49,6 +49,7 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
             }
         }
     }
+    Trace.record(.maxPool(kernel: kernel, stride: stride ?? kernel, padding: padding), [x], y)
     return y
 }
 
@@ -116,6 +117,7 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
             }
         }
     }
+    Trace.record(.avgPool(kernel: kernel, stride: stride ?? kernel, padding: padding), [x], y)
     return y
 }
 
@@ -141,6 +143,7 @@ public func globalAvgPool(_ x: Tensor) -> Tensor {
             }
         }
     }
+    Trace.record(.globalAvgPool, [x], y)
     return y
 }
 
@@ -180,5 +183,6 @@ public func upsampleNearest(_ x: Tensor, factor: Int = 2) -> Tensor {
             }
         }
     }
+    Trace.record(.upsampleNearest(factor: factor), [x], y)
     return y
 }

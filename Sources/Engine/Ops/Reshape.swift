@@ -11,6 +11,7 @@ public func reshape(_ x: Tensor, _ shape: Shape) -> Tensor {
             zipElements(dy.data, dy.data, into: dx, accumulate: accumulate, x.count, ScaledFirst())
         }
     }
+    Trace.record(.reshape(shape.dims), [x], y)
     return y
 }
 
@@ -30,6 +31,7 @@ public func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
             permuteCopy(dy.data, dy.shape, inverse, into: dx, accumulate: accumulate)
         }
     }
+    Trace.record(.permute(order), [x], y)
     return y
 }
 

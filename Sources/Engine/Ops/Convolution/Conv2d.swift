@@ -42,6 +42,7 @@ public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil,
             }
         }
     }
+    Trace.record(.conv2d(stride: stride, padding: padding, dilation: dilation, groups: groups), [x, w] + (bias.map { [$0] } ?? []), y)
     return y
 }
 

@@ -1,0 +1,57 @@
+/// The ops one forward pass runs, with their inputs, outputs and attributes — what an exporter
+/// turns into a graph (as `torch.onnx.export` traces a module).
+///
+/// Recording is off unless a pass runs inside `Trace.recording`; then every op below appends a
+/// node. Tensors are held by reference, so a tensor's identity names its value in the graph.
+public final class Trace {
+    /// An op and what it needs beyond its tensor inputs.
+    public enum Op: Sendable, Equatable {
+        /// Inputs x, w and, when present, the bias.
+        case conv2d(stride: Int, padding: Int, dilation: Int, groups: Int)
+        case activation(Activation)
+        /// Elementwise with broadcasting.
+        case add, sub, mul, div
+        /// x · scale + shift.
+        case affine(scale: Float, shift: Float)
+        case concat(axis: Int)
+        case slice(axis: Int, start: Int, end: Int)
+        case maxPool(kernel: Int, stride: Int, padding: Int)
+        /// Zero padding counted in the mean (PyTorch's default `count_include_pad`).
+        case avgPool(kernel: Int, stride: Int, padding: Int)
+        case globalAvgPool
+        case upsampleNearest(factor: Int)
+        case reshape([Int])
+        case permute([Int])
+        /// Inputs x, weight, bias, running mean, running variance (evaluation mode).
+        case batchNorm(epsilon: Float)
+        /// Inputs x [N, in], w [out, in] and, when present, the bias.
+        case linear
+    }
+
+    /// One recorded op.
+    public struct Node {
+        public let op: Op
+        public let inputs: [Tensor]
+        public let output: Tensor
+    }
+
+    public private(set) var nodes: [Node] = []
+
+    nonisolated(unsafe) static var current: Trace?
+
+    /// Runs `body` while recording its ops; recording is for one thread at a time (the export).
+    public static func recording<T>(_ body: () throws -> T) rethrows -> (T, Trace) {
+        let trace = Trace()
+        let previous = current
+        current = trace
+        defer { current = previous }
+        return (try body(), trace)
+    }
+
+    /// Appends a node when recording.
+    @inline(__always)
+    static func record(_ op: Op, _ inputs: [Tensor], _ output: Tensor) {
+        guard let trace = current else { return }
+        trace.nodes.append(Node(op: op, inputs: inputs, output: output))
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Engine
+import Export
+import Foundation
+import Results
+import Zoo
+
+extension StudyCtl {
+    /// `studyctl export`: trained weights as an ONNX model.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export trained weights as an ONNX model, as YOLOv5's export.py does.",
+            discussion: """
+                The fused model (BatchNorm folded into the convolutions) with Detect's decode in the graph: \
+                input `images` [1, 3, S, S] float, output `output0` [1, N, 5 + nc] (cx, cy, w, h in pixels, \
+                objectness and class scores after the sigmoid), no NMS; `stride` and `names` in the metadata. \
+                Opset 17, default domain only. WEIGHTS is a weights file of `studyctl train`, or a run folder \
+                (its weights/best.safetensors, at the run's image size).
+
+                --reference DIR also writes DIR/input.bin (a seeded random image, float32 [1, 3, S, S]) and \
+                DIR/output.bin (the engine's fused output for it, float32 [1, N, 5 + nc]), so another runtime \
+                can be checked against the engine: bench/onnx_check.py does it with ONNX Runtime.
+
+                Examples:
+                  studyctl export output/quickstart/runs/ghostnet__pan-aspp__s0
+                  studyctl export runs/ghost/weights/best.safetensors --imgsz 320 --output ghost.onnx
+                """)
+
+        @Argument(help: "A weights file (.safetensors) of studyctl train, or a run folder.")
+        var weights: String
+
+        @Option(help: "Export format (only onnx).")
+        var format: String = "onnx"
+
+        @Option(help: "Image size the graph is fixed at, a multiple of 32 (default: the run's, else 640).")
+        var imgsz: Int?
+
+        @Option(help: "The ONNX file to write (default: the weights file with .onnx).")
+        var output: String?
+
+        @Option(help: "Write input.bin and output.bin (the engine's answer) into this folder.")
+        var reference: String?
+
+        func validate() throws {
+            guard format == "onnx" else { throw ValidationError("--format must be onnx, got '\(format)'") }
+            if let imgsz { do { try DetectorSpec.validate(imageSize: imgsz) } catch { throw ValidationError("--imgsz: \(error)") } }
+        }
+
+        func run() throws {
+            var isDirectory: ObjCBool = false
+            let isRun = FileManager.default.fileExists(atPath: weights, isDirectory: &isDirectory) && isDirectory.boolValue
+            let run = RunLayout(weights)
+            let file = isRun ? run.bestWeights : weights
+            let summary = isRun ? try? ResultFiles.readJSON(RunSummary.self, from: run.summary) : nil
+            let size = imgsz ?? summary?.imageSize ?? 640
+            let loaded: SafetensorsFile
+            do { loaded = try SafetensorsFile(path: file) } catch { throw CLIError.badInput("error: \(error)") }
+            guard loaded.metadata["format"] == "studyctl-weights", let specText = loaded.metadata["spec"],
+                  let classes = loaded.metadata["classes"].flatMap(Int.init),
+                  let spec = DetectorSpec(description: specText, classes: classes) else {
+                throw CLIError.badInput("error: \(file): not weights written by studyctl train (no model name in the file)")
+            }
+            let names = loaded.metadata["names"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+                ?? (0..<classes).map { "class\($0)" }
+            let model = Detector(spec: spec, seed: 0)
+            do { try model.loadWeights(from: file) } catch { throw CLIError.badInput("error: \(error)") }
+            _ = model.eval()
+            model.fuse()
+            let onnx = ONNXExport.model(model, imageSize: size, names: names)
+            let path = output ?? (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + ".onnx"
+            do {
+                try ResultFiles.writeAtomically(try ONNXExport.serialized(onnx), to: path)
+            } catch {
+                throw CLIError.failed("error: \(path): cannot write: \(error)")
+            }
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            print(String(format: "%@ → %@ (%@, %d px, opset %d, %d nodes, %.1f MB)", file, path, spec.description, size,
+                         ONNXExport.opset, onnx.graph.node.count, Double(bytes) / 1e6))
+            if let reference { try writeReference(model, size: size, folder: reference) }
+        }
+
+        /// A seeded random image and the engine's fused output for it, as raw float32.
+        func writeReference(_ model: Detector, size: Int, folder: String) throws {
+            var rng = Philox(seed: 7)
+            let x = Tensor(rng.uniform(3 * size * size), shape: [1, 3, size, size])
+            let y = Autograd.withoutGrad { model.predict(x) }
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                for (name, t) in [("input.bin", x), ("output.bin", y)] {
+                    try ResultFiles.writeAtomically(Data(buffer: UnsafeBufferPointer(start: t.data, count: t.count)), to: folder + "/" + name)
+                }
+            } catch {
+                throw CLIError.failed("error: \(folder): cannot write the reference: \(error)")
+            }
+            print("reference: \(folder)/input.bin \(x.shape), \(folder)/output.bin \(y.shape)")
+        }
+    }
+}
