@@ -48,10 +48,11 @@ public final class Trace {
         return (try body(), trace)
     }
 
-    /// Appends a node when recording.
+    /// Appends a node when recording; otherwise builds nothing (the training step allocates no
+    /// input list for it).
     @inline(__always)
-    static func record(_ op: Op, _ inputs: [Tensor], _ output: Tensor) {
+    static func record(_ op: @autoclosure () -> Op, _ inputs: @autoclosure () -> [Tensor], _ output: Tensor) {
         guard let trace = current else { return }
-        trace.nodes.append(Node(op: op, inputs: inputs, output: output))
+        trace.nodes.append(Node(op: op(), inputs: inputs(), output: output))
     }
 }
