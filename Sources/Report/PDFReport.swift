@@ -42,6 +42,7 @@ struct PDFReport {
         flow.paragraph(rows.recommendationSentence(), style: TextStyle(size: 11, bold: true), background: Color(hex: 0xEEF3FB))
         if let rule = rows.ruleSentence() { flow.paragraph("\(s.rule): \(rule)", style: TextStyle(size: 8.5)) }
         if let noise = rows.noiseSentence() { flow.paragraph("\(s.seedNoise): \(noise)", style: TextStyle(size: 8.5)) }
+        if let deploy = rows.deploySentence() { flow.paragraph(deploy, style: TextStyle(size: 8.5)) }
         if let rec = study.recommendation {
             if !rec.missing.isEmpty {
                 flow.paragraph("\(s.unfinished): \(rec.missing.joined(separator: ", "))", style: TextStyle(size: 8.5, color: Color(hex: 0x8A4B00)))
@@ -57,7 +58,7 @@ struct PDFReport {
         flow.table(heads: [s.cell, s.seeds] + rows.heads(study.recommendation),
                    rows: tableRows.map { [$0.cell + ($0.recommended ? " ★" : ""), $0.seeds] + $0.values.map(\.text) },
                    emphasis: Set(tableRows.indices.filter { tableRows[$0].recommended }),
-                   muted: Set(tableRows.indices.filter { !tableRows[$0].finished }))
+                   muted: Set(tableRows.indices.filter { !tableRows[$0].finished }), size: 6)
         _ = flow.outline(s.comparisonCharts)
         flow.heading(s.comparisonCharts, keepWith: firstHeight(flow) { $0 == .comparison })
         place(flow) { $0 == .comparison }

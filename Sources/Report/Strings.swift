@@ -23,6 +23,8 @@ public struct Strings: Sendable {
     public var page: String
     public var cell: String, seeds: String
     public var params: String, gflops: String, latency: String
+    /// The ONNX file's size column, and the title page's line on the recommended cell's ONNX file.
+    public var onnxSize: String, deploy: String, exportAgain: String
     public var precision: String, recall: String, map50: String, map5095: String, f1: String
     public var rank: String, pareto: String
     public var unfinished: String, notStarted: String, failed: String
@@ -110,6 +112,7 @@ public struct Strings: Sendable {
         studyFile: "Study file", manifest: "Manifest", reproduce: "Reproduce", page: "Page",
         cell: "cell", seeds: "seeds",
         params: "params (M)", gflops: "GFLOPs", latency: "latency (ms)",
+        onnxSize: "ONNX (MB)", deploy: "Deploy", exportAgain: "made again with",
         precision: "precision", recall: "recall", map50: "mAP@0.5", map5095: "mAP@0.5:0.95", f1: "F1",
         rank: "rank", pareto: "Pareto",
         unfinished: "unfinished", notStarted: "not started", failed: "failed",
@@ -143,6 +146,7 @@ public struct Strings: Sendable {
         studyFile: "研究文件", manifest: "清单", reproduce: "复现", page: "第",
         cell: "单元", seeds: "种子",
         params: "参数量 (M)", gflops: "GFLOPs", latency: "延迟 (ms)",
+        onnxSize: "ONNX (MB)", deploy: "部署", exportAgain: "重新生成：",
         precision: "精确率", recall: "召回率", map50: "mAP@0.5", map5095: "mAP@0.5:0.95", f1: "F1",
         rank: "排名", pareto: "帕累托",
         unfinished: "未完成", notStarted: "未开始", failed: "失败",

@@ -17,6 +17,8 @@ public struct RunRecord: Sendable {
     public var gallery: Gallery?
     /// Why the run failed, as the manifest records it (with its log); nil unless it failed.
     public var failure: String?
+    /// The size of weights/best.onnx, when the study exported it.
+    public var onnxBytes: Int?
     /// The batch-1 latency measured after training (latency.json), when there is one.
     public var latency: LatencyMeasurement?
     public var layout: RunLayout
@@ -97,6 +99,7 @@ public struct StudyResults: Sendable {
             let failure = summary == nil && recorded?.state == .failed ? recorded?.failure ?? "" : nil
             runs.append(RunRecord(name: name, rows: rows, curves: summary == nil ? nil : curves, summary: summary,
                                   gallery: summary == nil ? nil : gallery, failure: failure,
+                                  onnxBytes: summary == nil ? nil : (try? fm.attributesOfItem(atPath: run.bestONNX)[.size] as? Int) ?? nil,
                                   latency: summary == nil ? nil : run.readLatency(), layout: run))
         }
         var order: [String] = []

@@ -26,7 +26,7 @@ struct TableRows {
         let s = strings
         let metric = s.metricName[(rec?.metric ?? .map50_95).rawValue] ?? ""
         let per = s.perCost[(rec?.cost ?? .params).rawValue] ?? ""
-        return [s.params, s.gflops, s.latency, s.precision, s.recall, s.map50, s.map5095, "\(metric) \(per)", s.rank, s.pareto]
+        return [s.params, s.gflops, s.onnxSize, s.latency, s.precision, s.recall, s.map50, s.map5095, "\(metric) \(per)", s.rank, s.pareto]
     }
 
     func rows() -> [Row] {
@@ -34,11 +34,13 @@ struct TableRows {
         var out: [Row] = []
         for c in rec?.cells ?? [] {
             let stat = { (x: SeedStatistic) -> Value in
-                Value(text: x.ci95.map { String(format: "%.3f ± %.3f", x.mean, $0) } ?? String(format: "%.3f", x.mean), number: x.mean)
+                // no-break spaces: a value and its interval stay on one line in a narrow column
+                Value(text: x.ci95.map { String(format: "%.3f\u{00A0}±\u{00A0}%.3f", x.mean, $0) } ?? String(format: "%.3f", x.mean), number: x.mean)
             }
             let values = [
                 Value(text: String(format: "%.2f", Double(c.parameters) / 1e6), number: Double(c.parameters)),
                 Value(text: String(format: "%.2f", c.gflops), number: c.gflops),
+                onnxBytes(c).map { Value(text: String(format: "%.1f", Double($0) / 1e6), number: Double($0)) } ?? Value(text: "—", number: nil),
                 study.latencyMs(c).map { Value(text: String(format: "%.1f", $0), number: $0) } ?? Value(text: "—", number: nil),
                 stat(c.precision), stat(c.recall), stat(c.map50), stat(c.map50to95),
                 Value(text: String(format: "%.3f", c.accuracyPerCost), number: c.accuracyPerCost),
@@ -71,6 +73,22 @@ struct TableRows {
         let value = acc.ci95.map { String(format: "%.3f ± %.3f", acc.mean, $0) } ?? String(format: "%.3f", acc.mean)
         return s.recommend(cell: name, metric: metric, value: value, cost: rec.cost.rawValue,
                            costValue: String(format: "%.2f", c.cost), ratio: String(format: "%.3f", c.accuracyPerCost))
+    }
+
+    /// The ONNX file of a cell's first finished seed, when the study exported it.
+    func onnxRun(_ c: Recommendation.Cell) -> RunRecord? {
+        study.cells.first { $0.name == c.name }?.finishedRuns.first { $0.onnxBytes != nil }
+    }
+
+    func onnxBytes(_ c: Recommendation.Cell) -> Int? { onnxRun(c)?.onnxBytes }
+
+    /// Where the recommended cell's ONNX file is and how to make it again; nil without one.
+    func deploySentence() -> String? {
+        guard let rec = study.recommendation, let name = rec.recommended, let c = rec.cells.first(where: { $0.name == name }),
+              let run = onnxRun(c), let bytes = run.onnxBytes else { return nil }
+        let s = strings
+        return String(format: "%@: runs/%@/weights/best.onnx (%.1f MB, ONNX opset 17, %d px) — %@ `studyctl export %@`",
+                      s.deploy, run.name.description, Double(bytes) / 1e6, c.imageSize, s.exportAgain, run.layout.path)
     }
 
     /// Which leaders are within seed noise of the recommended cell, in the report's language; nil

@@ -23,6 +23,8 @@ public struct RunLayout: Sendable, Hashable {
     public var weights: String { path + "/weights" }
     public var lastWeights: String { weights + "/last.safetensors" }
     public var bestWeights: String { weights + "/best.safetensors" }
+    /// The best weights as an ONNX model (studyctl export), when the study exports them.
+    public var bestONNX: String { weights + "/best.onnx" }
     public var checkpointFolder: String { path + "/checkpoint" }
     public var checkpoint: String { checkpointFolder + "/state.safetensors" }
     public var galleryIndex: String { path + "/gallery.json" }

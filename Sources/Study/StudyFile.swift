@@ -43,6 +43,8 @@ public struct StudyFile: Sendable {
 
     public var formats: [String]
     public var language: String
+    /// `[export] onnx`: each finished cell's best weights also as runs/<cell>/weights/best.onnx.
+    public var exportONNX: Bool
 
     /// The seeds of every cell: seed, seed + 1, ….
     public var seeds: [UInt64] { (0..<repeats).map { seed + UInt64($0) } }

@@ -14,6 +14,7 @@ extension StudyFile {
         "grid": ["backbone", "neck", "imgsz"],
         "recommend": ["metric", "cost", "tolerance"],
         "report": ["formats", "language"],
+        "export": ["onnx"],
     ]
 
     /// Reads and checks `path`. Relative data paths are relative to the study file.
@@ -234,6 +235,8 @@ extension StudyFile {
             }
             let language = try string(rep, "report", "language", default: "en")
             guard ["en", "zh"].contains(language) else { throw fail("report", "language", "`language` = \"\(language)\": choose en or zh") }
+            let ex = try table("export")
+            if let ex { try checkKeys(ex, "export") }
 
             return StudyFile(
                 name: name, title: try string(s, "study", "title", default: name),
@@ -250,7 +253,7 @@ extension StudyFile {
                 metric: try choice(r, "recommend", "metric", default: .map50_95),
                 cost: try choice(r, "recommend", "cost", default: .params),
                 tolerance: try double(r, "recommend", "tolerance", default: 0.01, range: 0...1),
-                formats: formats, language: language)
+                formats: formats, language: language, exportONNX: try bool(ex, "export", "onnx", default: true))
         }
 
         func optimizerKind(_ t: TOMLTable?) throws(StudyFileError) -> TrainingOptions.OptimizerKind {

@@ -1,5 +1,6 @@
 import Detection
 import Engine
+import Export
 import Foundation
 import Results
 import Training
@@ -47,6 +48,7 @@ public final class StudyRunner {
         var pending: [PendingCell] = []
         for (i, cell) in cells.enumerated() {
             if FileManager.default.fileExists(atPath: folder.run(cell.runName).summary) {
+                try exportONNX(cell)  // a cell finished before [export] asked for it
                 listener.handle(.cellSkipped(index: i + 1, total: cells.count, cell: cell))
             } else {
                 pending.append(PendingCell(index: i + 1, cell: cell))
@@ -139,9 +141,25 @@ public final class StudyRunner {
         options.minWarmupIterations = study.minWarmupIterations
         (options.hyp, options.cosLR, options.patience, options.optimizer) = (study.hyp, study.cosLR, study.patience, study.optimizer)
         let run = TrainingRun(options: options, data: data.data)
+        let summary: RunSummary
         switch try run.run(listeners: listener.trainingListeners(for: cell, folder: layout), starting: { _ in setState(cell, .running, wall: nil) }) {
-        case .alreadyFinished(let summary): return summary
-        case .trained(let result): return result.summary
+        case .alreadyFinished(let s): summary = s
+        case .trained(let result): summary = result.summary
+        }
+        try exportONNX(cell)
+        return summary
+    }
+
+    /// `[export] onnx`: the finished cell's best weights as weights/best.onnx at its image size,
+    /// unless that file is already there.
+    func exportONNX(_ cell: Cell) throws {
+        let run = folder.run(cell.runName)
+        let fm = FileManager.default
+        guard study.exportONNX, fm.fileExists(atPath: run.summary), !fm.fileExists(atPath: run.bestONNX) else { return }
+        do {
+            _ = try WeightsExport.onnx(run.bestWeights, imageSize: cell.imageSize, to: run.bestONNX)
+        } catch {
+            throw StudyRunFailure("\(run.path): the ONNX export of the best weights failed: \(error)")
         }
     }
 

@@ -53,29 +53,19 @@ extension StudyCtl {
             let file = isRun ? run.bestWeights : weights
             let summary = isRun ? try? ResultFiles.readJSON(RunSummary.self, from: run.summary) : nil
             let size = imgsz ?? summary?.imageSize ?? 640
-            let loaded: SafetensorsFile
-            do { loaded = try SafetensorsFile(path: file) } catch { throw CLIError.badInput("error: \(error)") }
-            guard loaded.metadata["format"] == "studyctl-weights", let specText = loaded.metadata["spec"],
-                  let classes = loaded.metadata["classes"].flatMap(Int.init),
-                  let spec = DetectorSpec(description: specText, classes: classes) else {
-                throw CLIError.badInput("error: \(file): not weights written by studyctl train (no model name in the file)")
-            }
-            let names = loaded.metadata["names"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-                ?? (0..<classes).map { "class\($0)" }
-            let model = Detector(spec: spec, seed: 0)
-            do { try model.loadWeights(from: file) } catch { throw CLIError.badInput("error: \(error)") }
-            _ = model.eval()
-            model.fuse()
-            let onnx = ONNXExport.model(model, imageSize: size, names: names)
             let path = output ?? (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + ".onnx"
+            let written: WeightsExport.Written
             do {
-                try ResultFiles.writeAtomically(try ONNXExport.serialized(onnx), to: path)
+                written = try WeightsExport.onnx(file, imageSize: size, to: path)
             } catch {
-                throw CLIError.failed("error: \(path): cannot write: \(error)")
+                switch error {
+                case .badInput(let m): throw CLIError.badInput("error: \(m)")
+                case .failed(let m): throw CLIError.failed("error: \(m)")
+                }
             }
-            let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            print(String(format: "%@ → %@ (%@, %d px, opset %d, %d nodes, %.1f MB)", file, path, spec.description, size,
-                         ONNXExport.opset, onnx.graph.node.count, Double(bytes) / 1e6))
+            let model = written.detector
+            print(String(format: "%@ → %@ (%@, %d px, opset %d, %d nodes, %.1f MB)", file, path, written.spec, size,
+                         ONNXExport.opset, written.nodes, Double(written.bytes) / 1e6))
             if let reference { try writeReference(model, size: size, folder: reference) }
         }
 

@@ -35,7 +35,7 @@ struct RunCLITests {
         return path
     }
 
-    static let files = ["results.csv", "curves.json", "summary.json", "checkpoint/state.safetensors", "weights/last.safetensors",
+    static let files = ["results.csv", "curves.json", "summary.json", "checkpoint/state.safetensors", "weights/last.safetensors", "weights/best.onnx",
                         "weights/best.safetensors", "gallery.json", "gallery/0.png"]
     static let cells = ["cspdarknet__pan-sppf__s0", "shufflenetv2@0.5__pan-sppf__s0"]
 
@@ -92,6 +92,22 @@ struct RunCLITests {
 
         let status = try cli.studyctl("status", killed + "/out")
         #expect(status.status == 0 && status.output.contains("2 of 2 cells done"), "\(status.output)")
+    }
+
+    /// `[export] onnx = false` writes no ONNX file; turned on later, the finished cells are exported
+    /// without training again.
+    @Test func onnxExportFollowsTheStudyFile() throws {
+        let dir = NSTemporaryDirectory() + "studyctl-run-onnx-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        let off = try cli.studyctl("run", Self.study(dir, epochs: 1, extra: "[export]\nonnx = false"), "--output", dir + "/out")
+        #expect(off.status == 0, "\(off.output)")
+        for cell in Self.cells { #expect(!FileManager.default.fileExists(atPath: "\(dir)/out/runs/\(cell)/weights/best.onnx")) }
+        let on = try cli.studyctl("run", Self.study(dir, epochs: 1), "--output", dir + "/out")
+        #expect(on.status == 0 && on.output.contains("is finished, skipped"), "\(on.output)")
+        for cell in Self.cells {
+            let size = (try? FileManager.default.attributesOfItem(atPath: "\(dir)/out/runs/\(cell)/weights/best.onnx")[.size] as? Int) ?? 0
+            #expect(size > 1_000_000, "\(cell): best.onnx of \(size) bytes")
+        }
     }
 
     /// Cluster options without `--executor slurm`, and `--executor slurm` where there is no sbatch:

@@ -1,0 +1,56 @@
+import Engine
+import Foundation
+import Results
+import Zoo
+
+/// A weights file of `studyctl train` read back as its detector, fused, and written as ONNX —
+/// what `studyctl export` and a study's `[export] onnx` both do.
+public enum WeightsExport {
+    /// What was written.
+    public struct Written {
+        public var spec: String
+        public var nodes: Int
+        public var bytes: Int
+        public var detector: Detector
+    }
+
+    /// The detector a weights file holds, with its class names (fused and in evaluation mode).
+    public static func detector(_ file: String) throws(ExportError) -> (Detector, [String]) {
+        let loaded: SafetensorsFile
+        do { loaded = try SafetensorsFile(path: file) } catch { throw .badInput("\(error)") }
+        guard loaded.metadata["format"] == "studyctl-weights", let specText = loaded.metadata["spec"],
+              let classes = loaded.metadata["classes"].flatMap(Int.init),
+              let spec = DetectorSpec(description: specText, classes: classes) else {
+            throw .badInput("\(file): not weights written by studyctl train (no model name in the file)")
+        }
+        let names = loaded.metadata["names"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+            ?? (0..<classes).map { "class\($0)" }
+        let model = Detector(spec: spec, seed: 0)
+        do { try model.loadWeights(from: file) } catch { throw .badInput("\(error)") }
+        _ = model.eval()
+        model.fuse()
+        return (model, names)
+    }
+
+    /// Writes `file`'s detector as ONNX at `imageSize` to `path` (through a temporary name).
+    public static func onnx(_ file: String, imageSize: Int, to path: String) throws(ExportError) -> Written {
+        let (model, names) = try detector(file)
+        let onnx = ONNXExport.model(model, imageSize: imageSize, names: names)
+        let data: Data
+        do { data = try ONNXExport.serialized(onnx) } catch { throw .failed("\(path): cannot serialise the model: \(error)") }
+        do { try ResultFiles.writeAtomically(data, to: path) } catch { throw .failed("\(error)") }
+        return Written(spec: model.spec.description, nodes: onnx.graph.node.count, bytes: data.count, detector: model)
+    }
+}
+
+/// Why an export did not happen: the input (exit 2) or the writing (exit 1).
+public enum ExportError: Error, CustomStringConvertible {
+    case badInput(String)
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .badInput(let m), .failed(let m): m
+        }
+    }
+}
