@@ -1,3 +1,12 @@
+import Foundation
+
+/// The key of each thread's trace.
+private let traceKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
 /// The ops one forward pass runs, with their inputs, outputs and attributes — what an exporter
 /// turns into a graph (as `torch.onnx.export` traces a module).
 ///
@@ -37,15 +46,20 @@ public final class Trace {
 
     public private(set) var nodes: [Node] = []
 
-    nonisolated(unsafe) static var current: Trace?
+    /// The trace the calling thread records into, if any. Thread-local: an export on one thread
+    /// never sees the ops that training runs on another (a study exports a finished cell while
+    /// the next one trains).
+    static var current: Trace? {
+        pthread_getspecific(traceKey).map { Unmanaged<Trace>.fromOpaque($0).takeUnretainedValue() }
+    }
 
-    /// Runs `body` while recording its ops; recording is for one thread at a time (the export).
+    /// Runs `body` while recording the ops this thread runs.
     public static func recording<T>(_ body: () throws -> T) rethrows -> (T, Trace) {
         let trace = Trace()
-        let previous = current
-        current = trace
-        defer { current = previous }
-        return (try body(), trace)
+        let previous = pthread_getspecific(traceKey)
+        pthread_setspecific(traceKey, Unmanaged.passUnretained(trace).toOpaque())
+        defer { pthread_setspecific(traceKey, previous) }
+        return (try withExtendedLifetime(trace) { try body() }, trace)
     }
 
     /// Appends a node when recording; otherwise builds nothing (the training step allocates no
