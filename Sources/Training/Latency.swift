@@ -13,16 +13,23 @@ public enum Latency {
         for (name, tensor) in copy.stateDict() { tensor.data.update(from: source[name]!.data, count: tensor.count) }
         _ = copy.eval()
         copy.fuse()
+        return measure(copy, imageSize: imageSize, warmup: 3, minRuns: 15, minSeconds: 0)
+    }
+
+    /// `fused` (already fused and in evaluation mode) on one seeded random image: `warmup` untimed
+    /// runs, then timed runs until both `minRuns` and `minSeconds` are reached.
+    public static func measure(_ fused: Detector, imageSize: Int, warmup: Int, minRuns: Int, minSeconds: Double) -> LatencyMeasurement {
         var rng = Philox(seed: 7)
         let x = Tensor(rng.uniform(3 * imageSize * imageSize), shape: [1, 3, imageSize, imageSize])
+        for _ in 0..<warmup { _ = fused.predict(x) }
         var times: [Double] = []
-        for run in 0..<18 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        while times.count < minRuns || Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < minSeconds {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = copy.predict(x)
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            if run >= 3 { times.append(Double(t1 - t0) / 1e6) }
+            _ = fused.predict(x)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
         return LatencyMeasurement(runtime: "studyctl engine \(CodeVersion.string)", machine: Machine.current().cpuModel,
-                                  threads: ThreadPool.shared.threadCount, imageSize: imageSize, warmup: 3, times: times)
+                                  threads: ThreadPool.shared.threadCount, imageSize: imageSize, warmup: warmup, times: times)
     }
 }

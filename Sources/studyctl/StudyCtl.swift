@@ -23,7 +23,7 @@ struct StudyCtl: ParsableCommand {
             """,
         version: CodeVersion.string,
         subcommands: [
-            Run.self, Status.self, Report.self, Train.self, Val.self, Detect.self, Export.self, Dataset.self, Eval.self, Models.self,
+            Run.self, Status.self, Report.self, Train.self, Val.self, Detect.self, Export.self, Latency.self, Dataset.self, Eval.self, Models.self,
             Bench.self, Doctor.self,
         ]
     )

@@ -20,4 +20,12 @@ struct ExportCLITests {
             #expect(r.output.contains(says) && r.output.split(separator: "\n").count == 1, "\(arguments): \(r.output)")
         }
     }
+
+    /// `studyctl latency` on a folder without a finished run.
+    @Test func latencyNeedsAFinishedRun() throws {
+        let empty = NSTemporaryDirectory() + "studyctl-latency-empty-\(getpid())"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let r = try cli.studyctl("latency", empty)
+        #expect(r.status == 2 && r.output.contains("no finished run") && r.output.split(separator: "\n").count == 1, "\(r.output)")
+    }
 }
