@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Results"),
         .target(
             name: "Study",
-            dependencies: ["Engine", "Zoo", "Detection", "Training", "Results", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["Engine", "Zoo", "Detection", "Training", "Results", "Export", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(name: "Export", dependencies: ["Engine", "Zoo", "Results", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Charts"),
