@@ -63,10 +63,8 @@ extension StudyCtl {
 
         func run() throws {
             threads.apply()
-            var isDirectory: ObjCBool = false
-            let isRun = FileManager.default.fileExists(atPath: weights, isDirectory: &isDirectory) && isDirectory.boolValue
-            let file = isRun ? RunLayout(weights).bestWeights : weights
-            let size = imgsz ?? (isRun ? (try? ResultFiles.readJSON(RunSummary.self, from: RunLayout(weights).summary))?.imageSize : nil) ?? 640
+            let argument = WeightsArgument(weights, imgsz: imgsz)
+            let (file, size) = (argument.file, argument.imageSize)
             let images = try imageFiles()
             let (model, names) = try loadModel(file)
             do {

@@ -47,12 +47,8 @@ extension StudyCtl {
         }
 
         func run() throws {
-            var isDirectory: ObjCBool = false
-            let isRun = FileManager.default.fileExists(atPath: weights, isDirectory: &isDirectory) && isDirectory.boolValue
-            let run = RunLayout(weights)
-            let file = isRun ? run.bestWeights : weights
-            let summary = isRun ? try? ResultFiles.readJSON(RunSummary.self, from: run.summary) : nil
-            let size = imgsz ?? summary?.imageSize ?? 640
+            let argument = WeightsArgument(weights, imgsz: imgsz)
+            let (file, size) = (argument.file, argument.imageSize)
             let path = output ?? (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + ".onnx"
             let written: WeightsExport.Written
             do {
