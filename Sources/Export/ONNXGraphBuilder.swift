@@ -63,6 +63,17 @@ final class ONNXGraphBuilder {
         return name
     }
 
+    /// An int64 scalar constant (Range's and Gather's scalar inputs).
+    func scalar(int: Int) -> String {
+        let name = fresh("i")
+        var t = Onnx_TensorProto()
+        t.name = name
+        t.dataType = Self.int64
+        t.rawData = [Int64(int)].withUnsafeBufferPointer { Data(buffer: $0) }
+        graph.initializer.append(t)
+        return name
+    }
+
     /// An attribute value.
     enum Attribute {
         case int(Int), ints([Int]), float(Float), string(String)

@@ -3,11 +3,41 @@ import Engine
 /// The ops of a trace as ONNX nodes of the default domain at opset 17, one engine op after
 /// another, each with the attributes that give PyTorch's result (torch.onnx's mapping).
 enum TraceToONNX {
-    static func emit(_ trace: Trace, into b: ONNXGraphBuilder) {
-        for node in trace.nodes {
+    /// Emits every node; with `dynamic`, reshapes take symbolic batch and image sizes from it.
+    static func emit(_ trace: Trace, into b: ONNXGraphBuilder, dynamic: inout DynamicShapes?) throws(ExportError) {
+        for (i, node) in trace.nodes.enumerated() {
             let ins = node.inputs.map(b.value)
-            b.bind(node.output, to: emit(node, ins, b))
+            let output: String
+            if var d = dynamic {
+                let other = d.other[i]
+                output = try emitDynamic(node, other, ins, b, d)
+                d.note(output, first: node.output.shape.dims, second: other.output.shape.dims)
+                dynamic = d
+            } else {
+                output = emit(node, ins, b)
+            }
+            b.bind(node.output, to: output)
         }
+    }
+
+    /// A node whose shapes may be symbolic: only a reshape's or expand's target depends on them; any other
+    /// op must be the same in both traces.
+    static func emitDynamic(_ node: Trace.Node, _ other: Trace.Node, _ ins: [String], _ b: ONNXGraphBuilder,
+                            _ d: DynamicShapes) throws(ExportError) -> String {
+        if case .reshape(let first) = node.op, case .reshape(let second) = other.op {
+            let target = try d.reshapeTarget(ins[0], inFirst: node.inputs[0].shape.dims, inSecond: other.inputs[0].shape.dims,
+                                             first: first, second: second, into: b)
+            return b.node("Reshape", [ins[0], target])
+        }
+        if case .expand(let first) = node.op, case .expand(let second) = other.op {
+            let target = try d.expandTarget(ins[0], inFirst: node.inputs[0].shape.dims, inSecond: other.inputs[0].shape.dims,
+                                            first: first, second: second, into: b)
+            return b.node("Expand", [ins[0], target])
+        }
+        guard node.op == other.op else {
+            throw .failed("--dynamic: the op \(node.op) depends on the image size (\(other.op) at another size)")
+        }
+        return emit(node, ins, b)
     }
 
     static func emit(_ node: Trace.Node, _ ins: [String], _ b: ONNXGraphBuilder) -> String {
@@ -45,6 +75,8 @@ enum TraceToONNX {
                            ("nearest_mode", .string("floor"))])
         case .reshape(let dims):
             return b.node("Reshape", [ins[0], b.constant(ints: dims)])
+        case .expand(let dims):
+            return b.node("Expand", [ins[0], b.constant(ints: dims)])
         case .permute(let order):
             return b.node("Transpose", ins, [("perm", .ints(order))])
         case .batchNorm(let eps):

@@ -33,9 +33,10 @@ public enum WeightsExport {
     }
 
     /// Writes `file`'s detector as ONNX at `imageSize` to `path` (through a temporary name).
-    public static func onnx(_ file: String, imageSize: Int, to path: String) throws(ExportError) -> Written {
+    public static func onnx(_ file: String, imageSize: Int, opset: Int = ONNXExport.opset, dynamic: Bool = false,
+                            to path: String) throws(ExportError) -> Written {
         let (model, names) = try detector(file)
-        let onnx = ONNXExport.model(model, imageSize: imageSize, names: names)
+        let onnx = try ONNXExport.model(model, imageSize: imageSize, names: names, opset: opset, dynamic: dynamic)
         let data: Data
         do { data = try ONNXExport.serialized(onnx) } catch { throw .failed("\(path): cannot serialise the model: \(error)") }
         do { try ResultFiles.writeAtomically(data, to: path) } catch { throw .failed("\(error)") }

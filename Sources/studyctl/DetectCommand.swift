@@ -124,9 +124,8 @@ extension StudyCtl {
         /// class of each box, boxes back in the original image (normalised).
         // yolov5 v7.0 detect.py run, utils/augmentations.py letterbox(auto=True), utils/general.py scale_boxes
         func detect(_ model: Detector, _ image: RGBImage, size: Int, options: NMSOptions) -> [Gallery.Box] {
-            let r = min(Double(size) / Double(image.height), Double(size) / Double(image.width))
-            let newW = Int((Double(image.width) * r).rounded(.toNearestOrEven)), newH = Int((Double(image.height) * r).rounded(.toNearestOrEven))
-            let boxed = letterbox(image, height: newH + (size - newH) % 32, width: newW + (size - newW) % 32, scaleUp: true)
+            let (lh, lw) = LetterboxSize.detect(image, size: size)
+            let boxed = letterbox(image, height: lh, width: lw, scaleUp: true)
             let x = Batch(images: [boxed.image], labels: [[]], indices: [0]).images
             let y = Autograd.withoutGrad { model.predict(x) }
             let kept = Validator.detections(y.data, rows: y.shape[1], classes: model.spec.classes, options: options, multiLabel: false)

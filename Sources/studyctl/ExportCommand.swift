@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Export
+import Detection
 import Foundation
 import Results
 import Zoo
@@ -14,12 +15,15 @@ extension StudyCtl {
                 The fused model (BatchNorm folded into the convolutions) with Detect's decode in the graph: \
                 input `images` [1, 3, S, S] float, output `output0` [1, N, 5 + nc] (cx, cy, w, h in pixels, \
                 objectness and class scores after the sigmoid), no NMS; `stride` and `names` in the metadata. \
-                Opset 17, default domain only. WEIGHTS is a weights file of `studyctl train`, or a run folder \
+                Opset 17 (14 to 17 with --opset), default domain only; --dynamic makes the batch, height and \
+                width symbolic (`batch`, `height`, `width`; output rows `anchors`), as export.py --dynamic. WEIGHTS is a weights file of `studyctl train`, or a run folder \
                 (its weights/best.safetensors, at the run's image size).
 
-                --reference DIR also writes DIR/input.bin (a seeded random image, float32 [1, 3, S, S]) and \
-                DIR/output.bin (the engine's fused output for it, float32 [1, N, 5 + nc]), so another runtime \
-                can be checked against the engine: bench/onnx_check.py does it with ONNX Runtime.
+                --reference DIR also writes DIR/input.bin (a seeded random image, float32 [1, 3, S, S], or \
+                --reference-image letterboxed: to S × S, or with --dynamic to its own aspect padded to a multiple \
+                of 32 as detect.py does), DIR/output.bin (the engine's fused output for it, float32 [1, N, 5 + nc]) \
+                and DIR/shapes.json, so another runtime can be checked against the engine: bench/onnx_check.py \
+                does it with ONNX Runtime.
 
                 Examples:
                   studyctl export output/quickstart/runs/ghostnet__pan-aspp__s0
@@ -35,14 +39,26 @@ extension StudyCtl {
         @Option(help: "Image size the graph is fixed at, a multiple of 32 (default: the run's, else 640).")
         var imgsz: Int?
 
+        @Option(help: "ONNX opset, from \(ONNXExport.opsets.lowerBound) to \(ONNXExport.opsets.upperBound).")
+        var opset: Int = ONNXExport.opset
+
+        @Flag(help: "Symbolic batch, height and width (the image size still sets the reference).")
+        var dynamic = false
+
         @Option(help: "The ONNX file to write (default: the weights file with .onnx).")
         var output: String?
 
         @Option(help: "Write input.bin and output.bin (the engine's answer) into this folder.")
         var reference: String?
 
+        @Option(help: "A real image for --reference instead of random pixels.")
+        var referenceImage: String?
+
         func validate() throws {
             guard format == "onnx" else { throw ValidationError("--format must be onnx, got '\(format)'") }
+            guard ONNXExport.opsets.contains(opset) else {
+                throw ValidationError("--opset must be from \(ONNXExport.opsets.lowerBound) to \(ONNXExport.opsets.upperBound), got \(opset)")
+            }
             if let imgsz { do { try DetectorSpec.validate(imageSize: imgsz) } catch { throw ValidationError("--imgsz: \(error)") } }
         }
 
@@ -52,7 +68,7 @@ extension StudyCtl {
             let path = output ?? (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + ".onnx"
             let written: WeightsExport.Written
             do {
-                written = try WeightsExport.onnx(file, imageSize: size, to: path)
+                written = try WeightsExport.onnx(file, imageSize: size, opset: opset, dynamic: dynamic, to: path)
             } catch {
                 switch error {
                 case .badInput(let m): throw CLIError.badInput("error: \(m)")
@@ -60,21 +76,31 @@ extension StudyCtl {
                 }
             }
             let model = written.detector
-            print(String(format: "%@ → %@ (%@, %d px, opset %d, %d nodes, %.1f MB)", file, path, written.spec, size,
-                         ONNXExport.opset, written.nodes, Double(written.bytes) / 1e6))
+            print(String(format: "%@ → %@ (%@, %@, opset %d, %d nodes, %.1f MB)", file, path, written.spec,
+                         dynamic ? "any batch and size" : "\(size) px", opset, written.nodes, Double(written.bytes) / 1e6))
             if let reference { try writeReference(model, size: size, folder: reference) }
         }
 
-        /// A seeded random image and the engine's fused output for it, as raw float32.
+        /// An input (seeded random pixels, or --reference-image letterboxed) and the engine's fused
+        /// output for it, as raw float32, with their shapes in shapes.json.
         func writeReference(_ model: Detector, size: Int, folder: String) throws {
-            var rng = Philox(seed: 7)
-            let x = Tensor(rng.uniform(3 * size * size), shape: [1, 3, size, size])
+            let x: Tensor
+            if let referenceImage {
+                let image: RGBImage
+                do { image = try ImageDecoder().load(referenceImage) } catch { throw CLIError.badInput("error: \(error)") }
+                let (h, w) = dynamic ? LetterboxSize.detect(image, size: size) : (size, size)
+                x = Batch(images: [letterbox(image, height: h, width: w, scaleUp: true).image], labels: [[]], indices: [0]).images
+            } else {
+                var rng = Philox(seed: 7)
+                x = Tensor(rng.uniform(3 * size * size), shape: [1, 3, size, size])
+            }
             let y = Autograd.withoutGrad { model.predict(x) }
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 for (name, t) in [("input.bin", x), ("output.bin", y)] {
                     try ResultFiles.writeAtomically(Data(buffer: UnsafeBufferPointer(start: t.data, count: t.count)), to: folder + "/" + name)
                 }
+                try ResultFiles.writeJSON(["input": x.shape.dims, "output": y.shape.dims], to: folder + "/shapes.json")
             } catch {
                 throw CLIError.failed("error: \(folder): cannot write the reference: \(error)")
             }

@@ -30,6 +30,8 @@ public final class Trace {
         case globalAvgPool
         case upsampleNearest(factor: Int)
         case reshape([Int])
+        /// Broadcast to the shape (size-1 dimensions repeated).
+        case expand([Int])
         case permute([Int])
         /// Inputs x, weight, bias, running mean, running variance (evaluation mode).
         case batchNorm(epsilon: Float)

@@ -71,6 +71,8 @@ struct Plus: VectorZip { @inline(__always) func callAsFunction(_ a: Vec, _ b: Ve
 struct Minus: VectorZip { @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { a - b } }
 struct Times: VectorZip { @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { a * b } }
 struct Over: VectorZip { @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { a / b } }
+/// b, ignoring a: a broadcast copy of the second operand through `broadcastApply`.
+struct Second: VectorZip { @inline(__always) func callAsFunction(_ a: Vec, _ b: Vec) -> Vec { b } }
 
 /// s·a, ignoring b: copies (s = 1) or scales one operand through `zipElements`.
 struct ScaledFirst: VectorZip {

@@ -27,7 +27,7 @@ public final class ASPP: UnaryLayer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let (n, _, h, w) = x.shape.nchw("ASPP")
         let pooled = silu(pool(globalAvgPool(x)))
-        let image = Tensor(zeros: [n, pooled.shape[1], h, w]) + pooled  // broadcast to H×W (bilinear from 1×1)
+        let image = expand(pooled, to: [n, pooled.shape[1], h, w])  // to H×W (bilinear from 1×1 is a copy)
         return project(concat([conv1x1(x)] + atrous.map { $0(x) } + [image], axis: 1))
     }
 }
