@@ -69,6 +69,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Detection", "Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Results", "Charts"]),
-        .testTarget(name: "StudyctlTests", dependencies: ["studyctl", "Detection"]),
+        .testTarget(name: "StudyctlTests", dependencies: ["studyctl", "Detection", "Results", "Export"]),
     ]
 )

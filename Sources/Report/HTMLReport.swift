@@ -87,7 +87,8 @@ struct HTMLReport {
     func table(_ rows: TableRows) -> String {
         let s = strings
         let esc = HTMLText.escape
-        var h = "<section id=\"table\"><h2>\(esc(s.comparisonTable))</h2>\n<p class=\"hint\">\(esc(s.sortHint)) \(esc(s.intervalNote))</p>\n"
+        let latency = rows.latencySentence().map { " " + esc($0) } ?? ""
+        var h = "<section id=\"table\"><h2>\(esc(s.comparisonTable))</h2>\n<p class=\"hint\">\(esc(s.sortHint)) \(esc(s.intervalNote))\(latency)</p>\n"
         h += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th tabindex=\"0\">\(esc(s.cell))</th><th tabindex=\"0\">\(esc(s.seeds))</th>"
         h += rows.heads(study.recommendation).map { "<th tabindex=\"0\" class=\"num\">\(esc($0))</th>" }.joined()
         h += "</tr></thead>\n<tbody>\n"

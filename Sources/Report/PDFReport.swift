@@ -53,7 +53,7 @@ struct PDFReport {
         flow.newPage()
         _ = flow.outline(s.comparisonTable)
         flow.heading(s.comparisonTable)
-        flow.paragraph(s.intervalNote, style: TextStyle(size: 7.5, color: .muted))
+        flow.paragraph(s.intervalNote + (rows.latencySentence().map { " " + $0 } ?? ""), style: TextStyle(size: 7.5, color: .muted))
         let tableRows = rows.rows()
         flow.table(heads: [s.cell, s.seeds] + rows.heads(study.recommendation),
                    rows: tableRows.map { [$0.cell + ($0.recommended ? " ★" : ""), $0.seeds] + $0.values.map(\.text) },

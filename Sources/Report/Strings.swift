@@ -46,6 +46,8 @@ public struct Strings: Sendable {
     public var groundTruth: String
     /// After the rule when the study ranks by latency: a measurement of the machine, not of the study.
     public var latencyCaveat: String
+    /// Under the table: how the latency column was measured (image size, runtime, threads, machine).
+    public var latencyBy: String
     /// "per M params", "per GFLOP", "per ms".
     public var perCost: [String: String]
     /// The same in a sentence: "per million parameters", "per GFLOP", "per ms".
@@ -130,7 +132,8 @@ public struct Strings: Sendable {
         machine: "machine", code: "code", dataset: "dataset", started: "started", finishedAt: "finished",
         curvesMissing: "no finished run yet: curves appear when one finishes",
         groundTruth: "dashed: the labelled boxes",
-        latencyCaveat: "The ranking rests on batch-1 latency measured on the machine that ran the study: it changes with the machine and the moment, unlike the other figures.",
+        latencyCaveat: "The ranking rests on batch-1 latency, measured as the note under the table says: it changes with the machine and the moment, unlike the other figures.",
+        latencyBy: "Latency: batch 1 at %d px, median of the timed runs, %@, %d thread(s), on %@.",
         perCost: ["params": "per M params", "gflops": "per GFLOP", "latency": "per ms"],
         perCostInWords: ["params": "per million parameters", "gflops": "per GFLOP", "latency": "per ms"],
         costUnit: ["params": "M parameters", "gflops": "GFLOPs", "latency": "ms of batch-1 latency"],
@@ -164,7 +167,8 @@ public struct Strings: Sendable {
         machine: "机器", code: "代码", dataset: "数据集", started: "开始", finishedAt: "结束",
         curvesMissing: "尚无完成的运行：完成后显示曲线",
         groundTruth: "虚线：标注框",
-        latencyCaveat: "此排名依据在运行本研究的机器上测得的批大小为 1 的延迟：它随机器与测量时刻而变，不同于其他数字。",
+        latencyCaveat: "此排名依据批大小为 1 的延迟（测量方式见表下注）：它随机器与测量时刻而变，不同于其他数字。",
+        latencyBy: "延迟：批大小 1，%d px，计时运行的中位数，%@，%d 线程，测于 %@。",
         perCost: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
         perCostInWords: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
         costUnit: ["params": "M 参数", "gflops": "GFLOPs", "latency": "毫秒（批大小 1 的延迟）"],

@@ -82,6 +82,17 @@ struct TableRows {
 
     func onnxBytes(_ c: Recommendation.Cell) -> Int? { onnxRun(c)?.onnxBytes }
 
+    /// How the latency column was measured: each distinct image size, runtime, thread count and
+    /// machine of the finished runs' latency.json; nil when none has one.
+    func latencySentence() -> String? {
+        var lines: [String] = []
+        for m in study.cells.flatMap(\.finishedRuns).compactMap(\.latency) {
+            let line = String(format: strings.latencyBy, m.imageSize, m.runtime, m.threads, m.machine)
+            if !lines.contains(line) { lines.append(line) }
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: " ")
+    }
+
     /// Where the recommended cell's ONNX file is and how to make it again; nil without one.
     func deploySentence() -> String? {
         guard let rec = study.recommendation, let name = rec.recommended, let c = rec.cells.first(where: { $0.name == name }),

@@ -60,7 +60,7 @@ public final class RunFolder: TrainingListener {
                 try ResultFiles.writeJSON(timing, to: layout.timing)
                 try checkpoint.write(to: layout.checkpoint)
             case .finished(let run, _):
-                try ResultFiles.writeJSON(run.latency, to: layout.latency)
+                try layout.writeLatencies([run.latency])
                 try ResultFiles.writeJSON(run.timing, to: layout.timing)
                 try ResultFiles.writeJSON(run.summary, to: layout.summary)
             default:

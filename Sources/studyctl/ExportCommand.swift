@@ -25,8 +25,14 @@ extension StudyCtl {
                 and DIR/shapes.json, so another runtime can be checked against the engine: bench/onnx_check.py \
                 does it with ONNX Runtime.
 
+                --bundle DIR (WEIGHTS a study folder, or a run folder) writes a latency bundle for the device \
+                instead: one ONNX model per cell, bundle.json, latency.py (times them in ONNX Runtime on the \
+                device; Python 3, numpy and onnxruntime there) and README.txt; `studyctl latency STUDY_DIR --from \
+                latency.json` brings the answer back.
+
                 Examples:
                   studyctl export output/quickstart/runs/ghostnet__pan-aspp__s0
+                  studyctl export output/quickstart --bundle quickstart-latency
                   studyctl export runs/ghost/weights/best.safetensors --imgsz 320 --output ghost.onnx
                 """)
 
@@ -48,6 +54,9 @@ extension StudyCtl {
         @Option(help: "The ONNX file to write (default: the weights file with .onnx).")
         var output: String?
 
+        @Option(help: "Write a latency bundle of every cell of the study folder WEIGHTS into this folder.")
+        var bundle: String?
+
         @Option(help: "Write input.bin and output.bin (the engine's answer) into this folder.")
         var reference: String?
 
@@ -63,22 +72,28 @@ extension StudyCtl {
         }
 
         func run() throws {
+            if let bundle { return try writeBundle(bundle) }
             let argument = WeightsArgument(weights, imgsz: imgsz)
             let (file, size) = (argument.file, argument.imageSize)
             let path = output ?? (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + ".onnx"
             let written: WeightsExport.Written
-            do {
-                written = try WeightsExport.onnx(file, imageSize: size, opset: opset, dynamic: dynamic, to: path)
-            } catch {
-                switch error {
-                case .badInput(let m): throw CLIError.badInput("error: \(m)")
-                case .failed(let m): throw CLIError.failed("error: \(m)")
-                }
+            do { written = try WeightsExport.onnx(file, imageSize: size, opset: opset, dynamic: dynamic, to: path) } catch {
+                throw CLIError(error)
             }
             let model = written.detector
             print(String(format: "%@ → %@ (%@, %@, opset %d, %d nodes, %.1f MB)", file, path, written.spec,
                          dynamic ? "any batch and size" : "\(size) px", opset, written.nodes, Double(written.bytes) / 1e6))
             if let reference { try writeReference(model, size: size, folder: reference) }
+        }
+
+        /// A latency bundle of every cell of the study (or run) folder `weights`.
+        func writeBundle(_ folder: String) throws {
+            let runs = try FinishedRuns.of(weights)
+            let sources = DeviceLatency.sources(runs, imgsz: imgsz)
+            let name = (try? ResultFiles.readJSON(StudyManifest.self, from: StudyLayout(weights).manifest))?.study ?? (weights as NSString).lastPathComponent
+            do { _ = try LatencyBundle.write(sources, study: name, to: folder) } catch { throw CLIError(error) }
+            print("\(folder): \(sources.count) models (\(sources.map(\.name).joined(separator: ", "))), bundle.json, latency.py, README.txt")
+            print("On the device: python3 latency.py --threads 1,2,4; then here: studyctl latency \(weights) --from latency.json")
         }
 
         /// An input (seeded random pixels, or --reference-image letterboxed) and the engine's fused
