@@ -11,6 +11,9 @@ Writes into Tests/TorchCheckpointTests/Fixtures/:
     models the name maps of issue 18 need, with the package versions and the published file names.
 
     $HOME/.venvs/anchor/bin/python bench/torch_fixtures.py [--shufflenetv1 DIR]
+    $HOME/.venvs/anchor/bin/python bench/torch_fixtures.py --full /tmp/full [--shufflenetv1 DIR]
+        # full-size checkpoints of every reference model (~110 MB, not committed), for
+        # TORCH_CHECKPOINT_FULL=/tmp/full swift test --filter TorchCheckpointTests
 
 DIR holds megvii-model/ShuffleNet-Series ShuffleNetV1/{network,blocks}.py (without it, ShuffleNetV1
 is left out of reference-state-dicts.json and the script says so).
@@ -109,7 +112,7 @@ def tiny_fixtures(expected):
         i8=torch.tensor([-128, 127], dtype=torch.int8),
         u8=torch.tensor([0, 255, 7], dtype=torch.uint8),
         b=torch.tensor([True, False, True]),
-        f16_special=torch.tensor([0.0, -0.0, 6.1e-5, 5.96e-8, 65504.0, float("inf"), -2.5], dtype=torch.float16),
+        f16_special=torch.tensor([0.0, -0.0, 6.1e-5, 5.96e-8, 65504.0, -2.5], dtype=torch.float16),
     )
     save_both(dtypes, "dtypes", expected, "stateDict", dtypes.items())
 
@@ -270,6 +273,17 @@ def hostile_fixtures(expected):
     zip_with("hostile_offset.pt", [("data.pkl", buf.getvalue()), ("byteorder", b"little"), ("data/0", data),
                                    ("version", b"3\n")], folder)
 
+    # A 1-element storage viewed as 100000 × 100000 with zero strides: 10^10 floats from 4 bytes.
+    class Expanded(BadTensor):
+        def __reduce__(self):
+            return (torch._utils._rebuild_tensor_v2,
+                    (Storage(), 0, (100000, 100000), (0, 0), False, collections.OrderedDict()))
+
+    buf = io.BytesIO()
+    Pickler(buf, protocol=2).dump(collections.OrderedDict(weight=Expanded()))
+    zip_with("hostile_expand.pt", [("data.pkl", buf.getvalue()), ("byteorder", b"little"), ("data/0", data),
+                                   ("version", b"3\n")], folder)
+
     # A good checkpoint plus an entry that climbs out of the folder.
     with zipfile.ZipFile(OUT / "tiny_zip.pt") as z:
         records = [(n, z.read(n)) for n in z.namelist()]
@@ -294,47 +308,87 @@ def hostile_fixtures(expected):
     torch.jit.save(torch.jit.script(TinyNet()), OUT / "torchscript.pt")
 
 
-def reference_state_dicts(shufflenetv1_dir):
+def reference_models(shufflenetv1_dir):
+    """(key, model with random weights, published files, how the published file holds the weights)."""
     import timm
     import torchvision
     import yolov5
 
     tv = torchvision.models
-    out = collections.OrderedDict()
-
-    def add(key, model, published, layout):
-        model.eval()
-        out[key] = {"published": published, "layout": layout,
-                    "tensors": [[k, list(v.shape)] for k, v in model.state_dict().items()]}
-
     weights = {"mobilenet_v2": tv.MobileNet_V2_Weights, "mobilenet_v3_small": tv.MobileNet_V3_Small_Weights,
                "mobilenet_v3_large": tv.MobileNet_V3_Large_Weights, "shufflenet_v2_x0_5": tv.ShuffleNet_V2_X0_5_Weights,
                "shufflenet_v2_x1_0": tv.ShuffleNet_V2_X1_0_Weights, "mnasnet0_5": tv.MNASNet0_5_Weights,
                "mnasnet1_0": tv.MNASNet1_0_Weights}
     for name, w in weights.items():
-        urls = [x.url for x in w]
-        add(f"torchvision.{name}", getattr(tv, name)(), urls, "state dict (torch hub checkpoints folder)")
+        yield (f"torchvision.{name}", getattr(tv, name)(), [x.url for x in w],
+               "state dict (torch hub checkpoints folder)")
     for name in ("mobilenetv1_100", "ghostnet_100"):
         cfg = timm.models.get_pretrained_cfg(name)
         hub = getattr(cfg, "hf_hub_id", None) or ""
-        add(f"timm.{name}", timm.create_model(name, pretrained=False), [f"hf-hub:{hub}" if hub else cfg.url],
-            "state dict (Hugging Face hub: model.safetensors or pytorch_model.bin)")
+        yield (f"timm.{name}", timm.create_model(name, pretrained=False), [f"hf-hub:{hub}" if hub else cfg.url],
+               "state dict (Hugging Face hub: model.safetensors or pytorch_model.bin)")
 
     yolo = yolov5_as_repo()
     root = Path(yolov5.__file__).parent
-    add("yolov5.yolov5n", yolo.Model(str(root / "models" / "yolov5n.yaml"), ch=3, nc=80),
-        ["https://github.com/ultralytics/yolov5/releases/download/v7.0/yolov5n.pt"],
-        "module tree under \"model\" (half precision; strip_optimizer: ema, optimizer, best_fitness None)")
+    yield ("yolov5.yolov5n", yolo.Model(str(root / "models" / "yolov5n.yaml"), ch=3, nc=80),
+           ["https://github.com/ultralytics/yolov5/releases/download/v7.0/yolov5n.pt"],
+           "module tree under \"model\" (half precision; strip_optimizer: ema, optimizer, best_fitness None)")
 
     if shufflenetv1_dir:
         sys.path.insert(0, str(shufflenetv1_dir))
         from network import ShuffleNetV1  # megvii-model/ShuffleNet-Series ShuffleNetV1/network.py
-        add("megvii.shufflenetv1_g3_1.0x", ShuffleNetV1(model_size="1.0x", group=3),
-            ["megvii-model/ShuffleNet-Series README: 'ShuffleNetV1 1.0x (g=3)' (OneDrive)"],
-            "{'state_dict': ...} with every key prefixed 'module.' (train.py saves an nn.DataParallel)")
+        yield ("megvii.shufflenetv1_g3_1.0x", ShuffleNetV1(model_size="1.0x", group=3),
+               ["megvii-model/ShuffleNet-Series README: 'ShuffleNetV1 1.0x (g=3)' (OneDrive)"],
+               "{'state_dict': ...} with every key prefixed 'module.' (train.py saves an nn.DataParallel)")
     else:
         print("ShuffleNetV1 left out: pass --shufflenetv1 DIR (megvii-model/ShuffleNet-Series ShuffleNetV1/)")
+
+
+def reference_state_dicts(shufflenetv1_dir):
+    out = collections.OrderedDict()
+    for key, model, published, layout in reference_models(shufflenetv1_dir):
+        out[key] = {"published": published, "layout": layout,
+                    "tensors": [[k, list(v.shape)] for k, v in model.eval().state_dict().items()]}
     return out
+
+
+def full_size(folder, shufflenetv1_dir):
+    """Full-size checkpoints of every reference model, saved as published, with torch's reading (not committed).
+
+    For TorchCheckpointTests' fullSizeCheckpoints (TORCH_CHECKPOINT_FULL=folder swift test ...)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    expected = collections.OrderedDict()
+    for key, model, _, _ in reference_models(shufflenetv1_dir):
+        torch.manual_seed(0)
+        with torch.no_grad():
+            for t in model.state_dict().values():
+                if t.is_floating_point():
+                    t.copy_(torch.randn_like(t))  # BN running stats too: every value checked
+        sd = model.eval().state_dict()
+        if key.startswith("yolov5."):
+            # as train.py saves it mid-training and as strip_optimizer leaves the release (yolov5n.pt)
+            model.names = {i: f"class{i}" for i in range(80)}
+            half = copy.deepcopy(model).half()
+            for name, ckpt in (("yolov5n_last.pt", {"epoch": 9, "best_fitness": np.array([0.25]), "model": half,
+                                                    "ema": copy.deepcopy(half), "updates": 90, "optimizer": None,
+                                                    "opt": {"imgsz": 640}, "git": {}, "date": "2026-11-30"}),
+                               ("yolov5n_release.pt", {"epoch": -1, "best_fitness": None, "model": half, "ema": None,
+                                                       "updates": None, "optimizer": None, "opt": {}, "git": {},
+                                                       "date": "2026-11-30"})):
+                torch.save(ckpt, folder / name)
+                expected[name] = {"format": "zip", "layout": "moduleTree:model:models.yolo.DetectionModel",
+                                  "tensors": describe(half.state_dict().items())}
+        elif key.startswith("megvii."):
+            wrapped = collections.OrderedDict((f"module.{k}", v) for k, v in sd.items())
+            torch.save({"state_dict": wrapped}, folder / f"{key}.pth.tar")
+            expected[f"{key}.pth.tar"] = {"format": "zip", "layout": "wrappedStateDict:state_dict",
+                                          "tensors": describe(wrapped.items())}
+        else:
+            for fmt, zipped in (("zip", True), ("legacy", False)):
+                torch.save(sd, folder / f"{key}_{fmt}.pth", _use_new_zipfile_serialization=zipped)
+                expected[f"{key}_{fmt}.pth"] = {"format": fmt, "layout": "stateDict", "tensors": describe(sd.items())}
+        print(key)
+    (folder / "expected.json").write_text(json.dumps({"versions": versions(), "files": expected}) + "\n")
 
 
 def versions():
@@ -348,7 +402,10 @@ def versions():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shufflenetv1", type=Path, help="folder with megvii's ShuffleNetV1 network.py and blocks.py")
+    ap.add_argument("--full", type=Path, help="instead: write full-size checkpoints of the reference models here")
     args = ap.parse_args()
+    if args.full:
+        return full_size(args.full, args.shufflenetv1)
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)

@@ -19,7 +19,7 @@ struct ByteReader {
         guard count >= 0, count <= remaining else {
             throw CheckpointProblem(
                 .truncated,
-                "\(label) is truncated: \(what) at byte \(position) needs \(count) bytes, \(remaining) left")
+                "truncated: \(what) at byte \(position) of \(label) needs \(count) bytes, \(remaining) left")
         }
     }
 
@@ -50,7 +50,7 @@ struct ByteReader {
         guard raw <= UInt64(remaining) else {
             throw CheckpointProblem(
                 .truncated,
-                "\(label) is truncated: \(what) at byte \(start) announces \(raw) bytes, \(remaining) left")
+                "truncated: \(what) at byte \(start) of \(label) announces \(raw) bytes, \(remaining) left")
         }
         return Int(raw)
     }
@@ -61,7 +61,7 @@ struct ByteReader {
         var end = position
         while end < bytes.count, bytes[end] != 0x0A, end - start < 1024 { end += 1 }
         guard end < bytes.count, bytes[end] == 0x0A else {
-            throw CheckpointProblem(.truncated, "\(label) is truncated: \(what) at byte \(start) has no end of line")
+            throw CheckpointProblem(.truncated, "truncated: \(what) at byte \(start) of \(label) has no end of line")
         }
         position = end + 1
         guard let text = String(validating: bytes[start..<end], as: UTF8.self) else {

@@ -15,7 +15,7 @@ enum ZipArchiveReader {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
             throw CheckpointProblem(
-                .truncated, "a zip archive without a readable central directory (truncated or damaged: \(error))")
+                .truncated, "truncated or damaged: a zip archive without a readable central directory (\(error))")
         }
         let entries = Array(archive)
         for entry in entries { try checkName(entry.path) }
@@ -23,12 +23,14 @@ enum ZipArchiveReader {
         let folder = String(first.path.prefix { $0 != "/" })
         let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
 
+        // torch/jit/_serialization.py: TorchScript archives add constants.pkl and code/ (its data.pkl names
+        // __torch__ classes, which would be refused as globals; this says what the file is instead).
+        if byPath[folder + "/constants.pkl"] != nil || byPath.keys.contains(where: { $0.hasPrefix(folder + "/code/") }) {
+            throw CheckpointProblem(
+                .unsupported,
+                "a TorchScript archive (torch.jit.save), not a checkpoint; save model.state_dict() with torch.save")
+        }
         guard let pickleEntry = byPath[folder + "/data.pkl"] else {
-            if byPath.keys.contains(where: { $0.hasSuffix("constants.pkl") || $0.contains("/code/") }) {
-                throw CheckpointProblem(
-                    .unsupported,
-                    "a TorchScript archive (torch.jit.save), not a checkpoint; save model.state_dict() with torch.save")
-            }
             throw CheckpointProblem(.malformed, "a zip archive without \(folder)/data.pkl, not a torch.save checkpoint")
         }
         var bigEndian = false
@@ -105,11 +107,11 @@ enum ZipArchiveReader {
         } catch let p as CheckpointProblem {
             throw p
         } catch {
-            throw CheckpointProblem(.truncated, "zip entry \(entry.path) cannot be read (truncated or damaged: \(error))")
+            throw CheckpointProblem(.truncated, "truncated or damaged: zip entry \(entry.path) cannot be read (\(error))")
         }
         guard bytes.count == Int(size) else {
             throw CheckpointProblem(
-                .truncated, "zip entry \(entry.path) is truncated: \(bytes.count) of \(size) bytes in the file")
+                .truncated, "truncated: zip entry \(entry.path) has \(bytes.count) of its \(size) bytes in the file")
         }
         guard checksum == entry.checksum else {
             throw CheckpointProblem(.malformed, "zip entry \(entry.path) fails its CRC-32 check (damaged)")
