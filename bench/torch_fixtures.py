@@ -296,7 +296,7 @@ def hostile_fixtures(expected):
         b = (OUT / src).read_bytes()
         (OUT / f"hostile_truncated_{src.replace('tiny_', '')}").write_bytes(b[: int(len(b) * frac)])
 
-    # torch < 0.4's tar format: only its shape matters (refused before anything is read).
+    # the earliest torch versions' tar format: only its shape matters (refused before anything is read).
     with tarfile.open(OUT / "old_tar.pt", "w", format=tarfile.USTAR_FORMAT) as t:
         info = tarfile.TarInfo("sys_info")
         payload = pickle.dumps({"protocol_version": 1000}, protocol=2)

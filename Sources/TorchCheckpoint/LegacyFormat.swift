@@ -7,7 +7,7 @@ enum LegacyFormat {
     static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
     static let protocolVersion = 1001
 
-    /// True for a tar archive (torch < 0.4's format): "ustar" at byte 257.
+    /// True for a tar archive (the earliest torch versions' format): "ustar" at byte 257.
     static func isTar(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 262 && Array(bytes[257..<262]) == Array("ustar".utf8)
     }
@@ -48,7 +48,7 @@ enum LegacyFormat {
             if case .none = view {
                 return .storage(StorageReference(key: ref.key, dtype: root.dtype, count: ref.count, viewOf: nil))
             }
-            // (view_key, offset, view_size): torch < 0.4's storage views, elements of the root storage.
+            // (view_key, offset, view_size): old torch's storage views, elements of the root storage.
             guard let v = view.asSequence, v.count == 3, let viewKey = v[0].asString, let offset = v[1].asInt,
                 let size = v[2].asInt, offset >= 0, size >= 0
             else { throw CheckpointProblem(.malformed, "a storage view that is not (key, offset, size)") }

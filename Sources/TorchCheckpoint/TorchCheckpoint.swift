@@ -62,44 +62,39 @@ public struct TorchCheckpoint: Sendable {
     static func elementBudget(fileSize: Int) -> Int { fileSize.multipliedReportingOverflow(by: 4).partialValue + (1 << 24) }
 
     private static func readUnlabelled(path: String, key: String?) throws -> TorchCheckpoint {
-        let url = URL(fileURLWithPath: path)
-        let handle: FileHandle
+        let bytes: [UInt8]
         do {
-            handle = try FileHandle(forReadingFrom: url)
+            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw CheckpointProblem(.io, "cannot be opened (\(error.localizedDescription))")
         }
-        let head: Data
-        let fileSize: Int
-        do {
-            defer { try? handle.close() }
-            head = try handle.read(upToCount: 4) ?? Data()
-            fileSize = Int(try handle.seekToEnd())
-        } catch {
-            throw CheckpointProblem(.io, "cannot be read (\(error.localizedDescription))")
-        }
-        guard !head.isEmpty else { throw CheckpointProblem(.truncated, "is empty") }
+        let fileSize = bytes.count
+        guard fileSize > 0 else { throw CheckpointProblem(.truncated, "truncated: the file is empty") }
 
         let loaded: LoadedPickle
-        if head.starts(with: [0x50, 0x4B]) {  // "PK": a zip archive
-            loaded = try ZipArchiveReader.load(url: url, fileSize: fileSize)
+        if bytes.starts(with: [0x50, 0x4B]) {  // "PK": a zip archive
+            loaded = try ZipArchiveReader.load(bytes)
         } else {
-            let bytes: [UInt8]
-            do {
-                bytes = [UInt8](try Data(contentsOf: url))
-            } catch {
-                throw CheckpointProblem(.io, "cannot be read (\(error.localizedDescription))")
-            }
             if LegacyFormat.isTar(bytes) {
                 throw CheckpointProblem(
                     .unsupported,
-                    "a tar-format checkpoint (torch < 0.4), not read here; re-save it with torch ≥ 1.6: "
+                    "a tar-format checkpoint (the earliest torch versions), not read here; re-save it with torch ≥ 1.6: "
                         + "torch.save(torch.load(f), \"new.pt\")")
             }
             loaded = try LegacyFormat.load(bytes)
         }
 
         let (layout, references) = try CheckpointLayout.locate(loaded.root, key: key)
+        let tensors = try materialize(references, from: loaded, fileSize: fileSize)
+        return TorchCheckpoint(
+            path: path, format: loaded.format, layout: layout, tensors: tensors,
+            topLevelKeys: loaded.root.asDict?.stringKeys ?? [], tensorKeys: CheckpointLayout.tensorKeys(loaded.root))
+    }
+
+    /// The tensors' values, read from their storages within the file's element budget.
+    static func materialize(
+        _ references: [(String, TensorReference)], from loaded: LoadedPickle, fileSize: Int
+    ) throws -> [(name: String, tensor: TorchTensor)] {
         var budget = elementBudget(fileSize: fileSize)
         var tensors: [(name: String, tensor: TorchTensor)] = []
         tensors.reserveCapacity(references.count)
@@ -120,8 +115,6 @@ public struct TorchCheckpoint: Sendable {
             tensors.append(
                 (name, TorchTensor(shape: ref.shape, dtype: ref.storage.dtype.rawValue, values: values, isParameter: ref.isParameter)))
         }
-        return TorchCheckpoint(
-            path: path, format: loaded.format, layout: layout, tensors: tensors,
-            topLevelKeys: loaded.root.asDict?.stringKeys ?? [], tensorKeys: CheckpointLayout.tensorKeys(loaded.root))
+        return tensors
     }
 }

@@ -110,3 +110,68 @@ import Testing
         #expect(try StorageDecoding.values(of: fine, name: "w", storageBytes: bytes, bigEndian: false) == [0, 0, 0])
     }
 }
+
+/// Damaged copies of real files: every one is read or refused, none traps (a trap would end the test run).
+@Suite struct DamagedFileTests {
+    struct SplitMix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func mutated(_ original: [UInt8], seed: UInt64) -> [UInt8] {
+        var rng = SplitMix(state: seed)
+        var b = original
+        for _ in 0..<(rng.next() % 3 + 1) where !b.isEmpty {
+            let p = Int(rng.next() % UInt64(b.count))
+            switch rng.next() % 4 {
+            case 0: b[p] = UInt8(truncatingIfNeeded: rng.next())
+            case 1: b[p] = [0x00, 0xFF, 0x7F, 0x80, 0x68, 0x71, 0x52, 0x81, 0x62, 0x28][Int(rng.next() % 10)]
+            case 2: b.remove(at: p)
+            default: b.insert(UInt8(truncatingIfNeeded: rng.next()), at: p)
+            }
+        }
+        return b
+    }
+
+    @Test(arguments: ["sequential_zip.pt", "yolov5_tiny_zip.pt"])
+    func damagedPicklesAreReadOrRefused(file: String) throws {
+        let zip = try ZipDirectory([UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(file)))))
+        let entry = try #require(zip.entries.first { $0.name.hasSuffix("/data.pkl") })
+        let pickle = try zip.read(entry, limit: 1 << 20)
+        var outcomes: [String: Int] = [:]
+        for seed in 0..<UInt64(300) {
+            do {
+                var m = PickleMachine(Self.mutated(pickle, seed: seed), label: "data.pkl") { pid in
+                    .storage(try PersistentID.storage(pid).0)
+                }
+                let root = try m.run()
+                _ = try CheckpointLayout.locate(root, key: nil)
+                outcomes["read", default: 0] += 1
+            } catch let p as CheckpointProblem {
+                outcomes[p.kind.rawValue, default: 0] += 1
+            }
+        }
+        #expect(outcomes.values.reduce(0, +) == 300)
+    }
+
+    @Test(arguments: ["tiny_zip.pt", "tiny_legacy.pt", "views_legacy.pt", "yolov5_tiny_zip.pt"])
+    func damagedFilesAreReadOrRefused(file: String) throws {
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(file))))
+        for seed in 0..<UInt64(200) {
+            let bytes = Self.mutated(original, seed: seed)
+            do {
+                let loaded = try bytes.starts(with: [0x50, 0x4B]) ? ZipArchiveReader.load(bytes) : LegacyFormat.load(bytes)
+                let (_, refs) = try CheckpointLayout.locate(loaded.root, key: nil)
+                _ = try TorchCheckpoint.materialize(refs, from: loaded, fileSize: bytes.count)
+            } catch is CheckpointProblem {
+                continue
+            }
+        }
+    }
+}

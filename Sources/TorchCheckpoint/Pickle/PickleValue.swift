@@ -135,7 +135,7 @@ struct StorageReference {
     let key: String
     let dtype: StorageDType
     let count: Int
-    /// A legacy storage view (torch < 0.4): the elements [offset, offset + count) of `key`'s storage.
+    /// A legacy storage view (old torch): the elements [offset, offset + count) of `key`'s storage.
     let viewOf: (key: String, offset: Int)?
 }
 
