@@ -151,6 +151,22 @@ def tiny_fixtures(expected):
     expected[name] = {"format": "zip", "globals": pickle_globals(OUT / name)}
 
 
+def zip_variants(expected):
+    """tiny_zip.pt re-zipped with deflate, and with its end record saturated so only the ZIP64 record counts."""
+    with zipfile.ZipFile(OUT / "tiny_zip.pt") as z:
+        records = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(OUT / "tiny_deflated.pt", "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in records:
+            z.writestr(info.filename.replace("tiny_zip/", "tiny_deflated/"), data)
+    b = bytearray((OUT / "tiny_zip.pt").read_bytes())
+    end = b.rfind(b"PK\x05\x06")
+    assert b.rfind(b"PK\x06\x07") == end - 20, "torch writes a ZIP64 locator before the end record"
+    b[end + 8:end + 20] = b"\xff\xff\xff\xff" + b"\xff" * 8  # entries, directory size and offset: see ZIP64
+    (OUT / "tiny_zip64.pt").write_bytes(bytes(b))
+    for name in ("tiny_deflated.pt", "tiny_zip64.pt"):
+        expected[name] = dict(expected["tiny_zip.pt"])
+
+
 def yolov5_as_repo():
     """YOLOv5 v7.0's classes under the names the real repo's checkpoints pickle (models.yolo.*).
 
@@ -412,6 +428,7 @@ def main():
 
     expected = collections.OrderedDict()
     tiny_fixtures(expected)
+    zip_variants(expected)
     yolov5_fixture(expected)
     hostile_fixtures(expected)
     with open(OUT / "expected.json", "w") as f:

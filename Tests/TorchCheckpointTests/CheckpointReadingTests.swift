@@ -8,7 +8,7 @@ import Testing
     static let goodFiles = [
         "tiny_zip.pt", "tiny_legacy.pt", "tiny_half_zip.pt", "tiny_bf16_zip.pt", "dtypes_zip.pt", "dtypes_legacy.pt",
         "views_zip.pt", "views_legacy.pt", "wrapped_zip.pt", "sequential_zip.pt", "sequential_legacy.pt",
-        "yolov5_tiny_zip.pt",
+        "yolov5_tiny_zip.pt", "tiny_deflated.pt", "tiny_zip64.pt",
     ]
 
     @Test(arguments: goodFiles)
@@ -20,7 +20,8 @@ import Testing
         switch checkpoint.format {
         case .zip(let archive):
             #expect(expected.format == "zip")
-            #expect(archive == String(file.dropLast(3)))  // torch names the folder after the file
+            // torch names the folder after the file (tiny_zip64.pt is tiny_zip.pt with its end record changed)
+            #expect(archive == (file == "tiny_zip64.pt" ? "tiny_zip" : String(file.dropLast(3))))
         case .legacy:
             #expect(expected.format == "legacy")
         }
