@@ -94,22 +94,26 @@ enum AllowList {
     /// torch.nn classes they are built from; each becomes an inert record, nothing is constructed.
     static let moduleClasses: Set<String> = {
         var names: Set<String> = []
-        for n in ["DetectionModel", "Model", "BaseModel", "Detect", "Segment", "SegmentationModel",
-            "ClassificationModel"]
-        {
+        for n in [
+            "DetectionModel", "Model", "BaseModel", "Detect", "Segment", "SegmentationModel",
+            "ClassificationModel",
+        ] {
             names.insert("models.yolo.\(n)")
         }
-        for n in ["Conv", "DWConv", "DWConvTranspose2d", "Bottleneck", "BottleneckCSP", "CrossConv", "C3", "C3x",
+        for n in [
+            "Conv", "DWConv", "DWConvTranspose2d", "Bottleneck", "BottleneckCSP", "CrossConv", "C3", "C3x",
             "C3TR", "C3SPP", "C3Ghost", "SPP", "SPPF", "Focus", "GhostConv", "GhostBottleneck", "Contract",
-            "Expand", "Concat", "Proto", "Classify", "TransformerLayer", "TransformerBlock"]
-        {
+            "Expand", "Concat", "Proto", "Classify", "TransformerLayer", "TransformerBlock",
+        ] {
             names.insert("models.common.\(n)")
         }
         let nn: [String: [String]] = [
             "conv": ["Conv1d", "Conv2d", "ConvTranspose2d"],
             "batchnorm": ["BatchNorm1d", "BatchNorm2d", "SyncBatchNorm"],
-            "activation": ["SiLU", "ReLU", "ReLU6", "LeakyReLU", "Hardswish", "Hardsigmoid", "Sigmoid", "Tanh",
-                "GELU"],
+            "activation": [
+                "SiLU", "ReLU", "ReLU6", "LeakyReLU", "Hardswish", "Hardsigmoid", "Sigmoid", "Tanh",
+                "GELU",
+            ],
             "pooling": ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"],
             "upsampling": ["Upsample"],
             "container": ["Sequential", "ModuleList", "ModuleDict"],

@@ -1,3 +1,6 @@
+/// Tensors by name, in file order, before their values are read.
+typealias NamedReferences = [(String, TensorReference)]
+
 /// Finds the tensors in a checkpoint's top-level object: a state dict, a dict wrapping one, or a module tree.
 enum CheckpointLayout {
     /// The keys that wrap a state dict or model, in the order they are tried: torchvision and timm's
@@ -7,9 +10,11 @@ enum CheckpointLayout {
     ]
 
     /// The layout and the named tensors, in file order; `key` picks one wrapper key over the default order.
-    static func locate(_ root: PickleValue, key: String?) throws -> (TorchCheckpoint.Layout, [(String, TensorReference)]) {
+    static func locate(_ root: PickleValue, key: String?) throws -> (TorchCheckpoint.Layout, NamedReferences) {
         if case .object(let module) = root {
-            guard key == nil else { throw CheckpointProblem(.malformed, "the checkpoint is a module, not a dict with \"\(key!)\"") }
+            guard key == nil else {
+                throw CheckpointProblem(.malformed, "the checkpoint is a module, not a dict with \"\(key!)\"")
+            }
             return (.moduleTree(key: nil, className: module.className), try ModuleTree.stateDict(of: module))
         }
         guard let dict = root.asDict else {
@@ -25,7 +30,8 @@ enum CheckpointLayout {
                 return (.moduleTree(key: candidate, className: module.className), try ModuleTree.stateDict(of: module))
             }
             if key != nil {
-                throw CheckpointProblem(.malformed, "checkpoint key \"\(candidate)\" holds a \(value.typeName), not tensors")
+                throw CheckpointProblem(
+                    .malformed, "checkpoint key \"\(candidate)\" holds a \(value.typeName), not tensors")
             }
         }
         let keys = dict.stringKeys.prefix(12).joined(separator: ", ")
@@ -44,9 +50,9 @@ enum CheckpointLayout {
     }
 
     /// A dict of string keys to tensors, every value a tensor, at least one: a state dict.
-    private static func stateDict(_ dict: PickleDict) -> [(String, TensorReference)]? {
+    private static func stateDict(_ dict: PickleDict) -> NamedReferences? {
         guard !dict.entries.isEmpty else { return nil }
-        var out: [(String, TensorReference)] = []
+        var out: NamedReferences = []
         out.reserveCapacity(dict.entries.count)
         for (key, value) in dict.entries {
             guard let name = key.asString, let t = value.asTensor else { return nil }

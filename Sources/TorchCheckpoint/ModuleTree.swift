@@ -13,15 +13,16 @@ enum ModuleTree {
     }
 
     /// The tensors of `module` and its children, in state_dict order, prefixed by `prefix`.
-    static func stateDict(of module: PickleObject, prefix: String = "") throws -> [(String, TensorReference)] {
-        var out: [(String, TensorReference)] = []
+    static func stateDict(of module: PickleObject, prefix: String = "") throws -> NamedReferences {
+        var out: NamedReferences = []
         var visits = 0
         try collect(module, prefix: prefix, depth: 0, visits: &visits, into: &out)
         return out
     }
 
     private static func collect(
-        _ module: PickleObject, prefix: String, depth: Int, visits: inout Int, into out: inout [(String, TensorReference)]
+        _ module: PickleObject, prefix: String, depth: Int, visits: inout Int,
+        into out: inout NamedReferences
     ) throws {
         let at = prefix.isEmpty ? "the top module" : "module \(prefix.dropLast())"
         guard depth < maxDepth else { throw CheckpointProblem(.malformed, "\(at) is nested deeper than \(maxDepth)") }
@@ -40,18 +41,26 @@ enum ModuleTree {
                 throw CheckpointProblem(.malformed, "\(at).\(field) is a \(value.typeName)")
             }
             for (key, value) in table.entries {
-                guard let name = key.asString else { throw CheckpointProblem(.malformed, "\(at).\(field) has a non-string key") }
+                guard let name = key.asString else {
+                    throw CheckpointProblem(.malformed, "\(at).\(field) has a non-string key")
+                }
                 switch value {
                 case .none: continue
                 case .tensor(let t): if !skip.contains(name) { out.append((prefix + name, t)) }
-                default: throw CheckpointProblem(.malformed, "\(prefix)\(name) in \(field) is a \(value.typeName), not a tensor")
+                default:
+                    throw CheckpointProblem(
+                        .malformed, "\(prefix)\(name) in \(field) is a \(value.typeName), not a tensor")
                 }
             }
         }
         guard let children = attributes["_modules"] else { return }
-        guard let table = children.asDict else { throw CheckpointProblem(.malformed, "\(at)._modules is a \(children.typeName)") }
+        guard let table = children.asDict else {
+            throw CheckpointProblem(.malformed, "\(at)._modules is a \(children.typeName)")
+        }
         for (key, value) in table.entries {
-            guard let name = key.asString else { throw CheckpointProblem(.malformed, "\(at)._modules has a non-string key") }
+            guard let name = key.asString else {
+                throw CheckpointProblem(.malformed, "\(at)._modules has a non-string key")
+            }
             switch value {
             case .none: continue
             case .object(let child):

@@ -67,7 +67,9 @@ enum StorageDecoding {
         var count = 1
         for size in shape {
             let (p, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw CheckpointProblem(.outOfBounds, "tensor \(name): shape \(shape) is too large") }
+            guard !overflow else {
+                throw CheckpointProblem(.outOfBounds, "tensor \(name): shape \(shape) is too large")
+            }
             count = p
         }
         return count

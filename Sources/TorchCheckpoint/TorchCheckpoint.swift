@@ -59,7 +59,9 @@ public struct TorchCheckpoint: Sendable {
 
     /// The elements read at most across all tensors: 4 per byte of file plus 16 Mi, because a hostile
     /// file could otherwise expand one stored element into billions with zero strides.
-    static func elementBudget(fileSize: Int) -> Int { fileSize.multipliedReportingOverflow(by: 4).partialValue + (1 << 24) }
+    static func elementBudget(fileSize: Int) -> Int {
+        fileSize.multipliedReportingOverflow(by: 4).partialValue + (1 << 24)
+    }
 
     private static func readUnlabelled(path: String, key: String?) throws -> TorchCheckpoint {
         let bytes: [UInt8]
@@ -78,8 +80,8 @@ public struct TorchCheckpoint: Sendable {
             if LegacyFormat.isTar(bytes) {
                 throw CheckpointProblem(
                     .unsupported,
-                    "a tar-format checkpoint (the earliest torch versions), not read here; re-save it with torch ≥ 1.6: "
-                        + "torch.save(torch.load(f), \"new.pt\")")
+                    "a tar-format checkpoint (the earliest torch versions), not read here; "
+                        + "re-save it with torch ≥ 1.6: torch.save(torch.load(f), \"new.pt\")")
             }
             loaded = try LegacyFormat.load(bytes)
         }
@@ -93,7 +95,7 @@ public struct TorchCheckpoint: Sendable {
 
     /// The tensors' values, read from their storages within the file's element budget.
     static func materialize(
-        _ references: [(String, TensorReference)], from loaded: LoadedPickle, fileSize: Int
+        _ references: NamedReferences, from loaded: LoadedPickle, fileSize: Int
     ) throws -> [(name: String, tensor: TorchTensor)] {
         var budget = elementBudget(fileSize: fileSize)
         var tensors: [(name: String, tensor: TorchTensor)] = []
@@ -102,7 +104,8 @@ public struct TorchCheckpoint: Sendable {
             let count = try StorageDecoding.elementCount(ref.shape, name: name)
             guard count <= budget else {
                 throw CheckpointProblem(
-                    .outOfBounds, "tensor \(name) (size \(ref.shape)) takes more elements than a \(fileSize)-byte file holds")
+                    .outOfBounds,
+                    "tensor \(name) (size \(ref.shape)) takes more elements than a \(fileSize)-byte file holds")
             }
             budget -= count
             let bytes: ArraySlice<UInt8>
@@ -111,9 +114,15 @@ public struct TorchCheckpoint: Sendable {
             } catch let p as CheckpointProblem {
                 throw CheckpointProblem(p.kind, "tensor \(name): \(p.message)")
             }
-            let values = try StorageDecoding.values(of: ref, name: name, storageBytes: bytes, bigEndian: loaded.bigEndian)
+            let values = try StorageDecoding.values(
+                of: ref, name: name, storageBytes: bytes, bigEndian: loaded.bigEndian)
             tensors.append(
-                (name, TorchTensor(shape: ref.shape, dtype: ref.storage.dtype.rawValue, values: values, isParameter: ref.isParameter)))
+                (
+                    name,
+                    TorchTensor(
+                        shape: ref.shape, dtype: ref.storage.dtype.rawValue, values: values,
+                        isParameter: ref.isParameter)
+                ))
         }
         return tensors
     }

@@ -16,7 +16,8 @@ enum ZipArchiveReader {
 
         // torch/jit/_serialization.py: TorchScript archives add constants.pkl and code/ (its data.pkl names
         // __torch__ classes, which would be refused as globals; this says what the file is instead).
-        if byName[folder + "/constants.pkl"] != nil || byName.keys.contains(where: { $0.hasPrefix(folder + "/code/") }) {
+        if byName[folder + "/constants.pkl"] != nil || byName.keys.contains(where: { $0.hasPrefix(folder + "/code/") })
+        {
             throw CheckpointProblem(
                 .unsupported,
                 "a TorchScript archive (torch.jit.save), not a checkpoint; save model.state_dict() with torch.save")
@@ -67,7 +68,8 @@ enum ZipArchiveReader {
         let parts = name.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }
         let absolute = name.hasPrefix("/") || name.hasPrefix("\\") || (parts.first?.contains(":") ?? false)
         if absolute || parts.contains("..") {
-            throw CheckpointProblem(.unsafeEntryName, "zip entry \"\(name)\" climbs out of the archive folder (refused)")
+            throw CheckpointProblem(
+                .unsafeEntryName, "zip entry \"\(name)\" climbs out of the archive folder (refused)")
         }
     }
 }

@@ -51,13 +51,15 @@ struct ZipDirectory {
             _ = try r.take(8, "disk and attributes")
             var offset = try r.unsignedLE(4, "a local header offset")
             let name = String(decoding: try r.take(nameLength, "a name"), as: UTF8.self)
-            var extra = ByteReader(Array(try r.take(extraLength, "an extra field")), label: "the extra field of \(name)")
+            var extra = ByteReader(
+                Array(try r.take(extraLength, "an extra field")), label: "the extra field of \(name)")
             _ = try r.take(commentLength, "a comment")
             // ZIP64: the fields saturated at 0xFFFFFFFF are in extra field 0x0001, in this order.
             while extra.remaining >= 4 {
                 let id = try extra.unsignedLE(2, "an extra field id")
                 let size = try extra.length(2, "an extra field size")
-                var field = ByteReader(Array(try extra.take(size, "an extra field")), label: "the ZIP64 field of \(name)")
+                var field = ByteReader(
+                    Array(try extra.take(size, "an extra field")), label: "the ZIP64 field of \(name)")
                 guard id == 0x0001 else { continue }
                 if uncompressed == 0xFFFF_FFFF { uncompressed = try field.unsignedLE(8, "a ZIP64 uncompressed size") }
                 if compressed == 0xFFFF_FFFF { compressed = try field.unsignedLE(8, "a ZIP64 compressed size") }
@@ -85,7 +87,8 @@ struct ZipDirectory {
             at -= 1
         }
         guard at >= lowest else {
-            throw CheckpointProblem(.truncated, "truncated or damaged: a zip archive without its end of central directory")
+            throw CheckpointProblem(
+                .truncated, "truncated or damaged: a zip archive without its end of central directory")
         }
         var r = ByteReader(bytes, label: "the zip end record", position: at + 10)
         var count = try r.unsignedLE(2, "an entry count")
@@ -122,7 +125,8 @@ struct ZipDirectory {
         guard !entry.encrypted else { throw CheckpointProblem(.unsupported, "zip entry \(entry.name) is encrypted") }
         guard entry.uncompressedSize <= limit else {
             throw CheckpointProblem(
-                .outOfBounds, "zip entry \(entry.name) is \(entry.uncompressedSize) bytes, more than the \(limit) expected")
+                .outOfBounds,
+                "zip entry \(entry.name) is \(entry.uncompressedSize) bytes, more than the \(limit) expected")
         }
         var header = ByteReader(bytes, label: "the local header of \(entry.name)", position: entry.localHeaderOffset)
         guard entry.localHeaderOffset <= bytes.count - 30,
@@ -165,25 +169,30 @@ struct ZipDirectory {
         var out: [UInt8] = []
         out.reserveCapacity(size)
         do {
-            _ = try Data.decompress(size: Int64(data.count), bufferSize: chunk, skipCRC32: true, provider: { position, _ in
-                // zlib is told each chunk is `chunk` bytes long, so every chunk is exactly that (zero-padded);
-                // asked for more than one padding chunk past the end, the stream is truncated.
+            // zlib is told each chunk is `chunk` bytes long, so every chunk is exactly that (zero-padded);
+            // asked for more than one padding chunk past the end, the stream is truncated.
+            let provider: Provider = { position, _ in
                 guard position <= Int64(data.count) else { throw CheckpointProblem(.truncated, "") }
                 let from = data.startIndex + Int(position)
                 var piece = Data(data[from..<min(from + chunk, data.endIndex)])
                 piece.append(Data(count: chunk - piece.count))
                 return piece
-            }) { piece in
+            }
+            let consumer: Consumer = { piece in
                 guard out.count + piece.count <= size else { throw CheckpointProblem(.malformed, "") }
                 out.append(contentsOf: piece)
             }
+            _ = try Data.decompress(
+                size: Int64(data.count), bufferSize: chunk, skipCRC32: true, provider: provider, consumer: consumer)
         } catch let p as CheckpointProblem where p.kind == .truncated {
             throw CheckpointProblem(.truncated, "truncated: deflated zip entry \(name) ends early")
         } catch {
-            throw CheckpointProblem(.malformed, "damaged: deflated zip entry \(name) does not inflate to its \(size) bytes")
+            throw CheckpointProblem(
+                .malformed, "damaged: deflated zip entry \(name) does not inflate to its \(size) bytes")
         }
         guard out.count == size else {
-            throw CheckpointProblem(.malformed, "damaged: deflated zip entry \(name) inflates to \(out.count) of \(size) bytes")
+            throw CheckpointProblem(
+                .malformed, "damaged: deflated zip entry \(name) inflates to \(out.count) of \(size) bytes")
         }
         return out
     }

@@ -41,7 +41,9 @@ import Testing
 
     @Test func halfAndBFloat16RoundTheFloat32Values() throws {
         let full = try Fixtures.read("tiny_zip.pt")
-        for (file, dtype, relative) in [("tiny_half_zip.pt", "float16", 0x1p-11), ("tiny_bf16_zip.pt", "bfloat16", 0x1p-8)] {
+        for (file, dtype, relative) in [
+            ("tiny_half_zip.pt", "float16", 0x1p-11), ("tiny_bf16_zip.pt", "bfloat16", 0x1p-8),
+        ] {
             let low = try Fixtures.read(file)
             for (a, b) in zip(full.tensors, low.tensors) {
                 #expect(a.name == b.name)

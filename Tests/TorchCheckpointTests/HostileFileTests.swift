@@ -16,19 +16,26 @@ import Testing
     static let pwned = "/tmp/studyctl-torch-checkpoint-pwned"
 
     static let cases: [Case] = [
-        Case(file: "hostile_os_system.pt", kind: .refusedGlobal, says: [
-            "refused global posix.system (a checkpoint can only hold tensors; re-save it as a state dict)",
-            "archive/data.pkl",
-        ]),
+        Case(
+            file: "hostile_os_system.pt", kind: .refusedGlobal,
+            says: [
+                "refused global posix.system (a checkpoint can only hold tensors; re-save it as a state dict)",
+                "archive/data.pkl",
+            ]),
         Case(file: "hostile_eval_legacy.pt", kind: .refusedGlobal, says: ["refused global builtins.eval"]),
         Case(file: "module_zip.pt", kind: .refusedGlobal, says: ["refused global __main__.TinyNet"]),
-        Case(file: "hostile_offset.pt", kind: .outOfBounds, says: [
-            "tensor weight (size [4], stride [1], storage offset 10) reaches past the end of its storage 0 of 4 float32 elements"
-        ]),
+        Case(
+            file: "hostile_offset.pt", kind: .outOfBounds,
+            says: [
+                "tensor weight (size [4], stride [1], storage offset 10) reaches past the end of its storage 0 "
+                    + "of 4 float32 elements"
+            ]),
         Case(file: "hostile_expand.pt", kind: .outOfBounds, says: ["tensor weight (size [100000, 100000])"]),
-        Case(file: "hostile_zip_slip.pt", kind: .unsafeEntryName, says: [
-            "zip entry \"tiny_zip/../../evil\" climbs out of the archive folder"
-        ]),
+        Case(
+            file: "hostile_zip_slip.pt", kind: .unsafeEntryName,
+            says: [
+                "zip entry \"tiny_zip/../../evil\" climbs out of the archive folder"
+            ]),
         Case(file: "hostile_truncated_zip.pt", kind: .truncated, says: ["truncated or damaged: a zip archive"]),
         Case(file: "hostile_truncated_legacy.pt", kind: .truncated, says: ["truncated: ", "of the legacy"]),
         Case(file: "old_tar.pt", kind: .unsupported, says: ["tar-format checkpoint", "re-save it with torch ≥ 1.6"]),
@@ -49,7 +56,9 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: Fixtures.folder).sorted() == before)
         let parent = URL(fileURLWithPath: Fixtures.folder).deletingLastPathComponent()
         #expect(!FileManager.default.fileExists(atPath: parent.appendingPathComponent("evil").path))
-        #expect(!FileManager.default.fileExists(atPath: parent.deletingLastPathComponent().appendingPathComponent("evil").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: parent.deletingLastPathComponent().appendingPathComponent("evil").path))
     }
 
     @Test func aMissingFileIsOneLineToo() throws {

@@ -14,10 +14,11 @@ import Testing
         #expect(wrapped.tensors.map(\.name) == plain.tensors.map(\.name))
         #expect(wrapped.tensors.map(\.tensor) == plain.tensors.map(\.tensor))
         #expect(plain.layout == .stateDict)
-        #expect(plain.tensors.map(\.name) == [
-            "conv.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked",
-            "fc.weight", "fc.bias",
-        ])
+        #expect(
+            plain.tensors.map(\.name) == [
+                "conv.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked",
+                "fc.weight", "fc.bias",
+            ])
     }
 
     @Test func yolov5CheckpointGivesTheStateDictNamesOfItsModel() throws {
@@ -25,7 +26,8 @@ import Testing
         let expected = try #require(Fixtures.expected[file])
         let c = try Fixtures.read(file)
         #expect(c.layout == .moduleTree(key: "model", className: "models.yolo.DetectionModel"))
-        #expect(c.topLevelKeys == ["epoch", "best_fitness", "model", "ema", "updates", "optimizer", "opt", "git", "date"])
+        #expect(
+            c.topLevelKeys == ["epoch", "best_fitness", "model", "ema", "updates", "optimizer", "opt", "git", "date"])
         #expect(c.tensorKeys == ["model", "ema"])
         #expect(c.tensors.first?.name == "model.0.conv.weight")
         #expect(c.tensors.last?.name == "model.9.m.1.bias")
@@ -35,7 +37,8 @@ import Testing
         #expect(c["model.0.bn.num_batches_tracked"]?.dtype == "int64")
         // Model() runs one forward pass in training mode to find the strides, the fixture one more
         #expect(c["model.0.bn.num_batches_tracked"]?.values == [2])
-        #expect(c["model.9.anchors"]?.shape == [2, 3, 2])  // Detect's buffer; its stride and grids are not in state_dict
+        // Detect's anchors are a buffer; its stride and grids are plain attributes, not in state_dict
+        #expect(c["model.9.anchors"]?.shape == [2, 3, 2])
         #expect(c["model.9.anchors"]?.isParameter == false)
 
         let ema = try Fixtures.read(file, key: "ema")
@@ -49,7 +52,8 @@ import Testing
         #expect(globals.contains("models.yolo.DetectionModel"))
         for g in globals {
             let dot = try #require(g.lastIndex(of: "."))
-            #expect(AllowList.resolve(module: String(g[..<dot]), name: String(g[g.index(after: dot)...])) != nil, "\(g)")
+            #expect(
+                AllowList.resolve(module: String(g[..<dot]), name: String(g[g.index(after: dot)...])) != nil, "\(g)")
         }
     }
 
@@ -57,9 +61,10 @@ import Testing
     func wholeModuleAtTheTopLevel(file: String) throws {
         let c = try Fixtures.read(file)
         #expect(c.layout == .moduleTree(key: nil, className: "torch.nn.modules.container.Sequential"))
-        #expect(c.tensors.map(\.name) == [
-            "0.weight", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked",
-        ])
+        #expect(
+            c.tensors.map(\.name) == [
+                "0.weight", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked",
+            ])
         #expect(c.topLevelKeys.isEmpty)
     }
 

@@ -53,7 +53,8 @@ import Testing
 
     @Test func refusesWhatItDoesNotRun() {
         // an opcode of protocol 0 (INT), a memo index never set, a length beyond the end, an empty stack
-        #expect(problem([0x80, 0x02, 0x49, 0x31, 0x0A, 0x2E])?.message.contains("unsupported pickle opcode INT") == true)
+        #expect(
+            problem([0x80, 0x02, 0x49, 0x31, 0x0A, 0x2E])?.message.contains("unsupported pickle opcode INT") == true)
         #expect(problem([0x80, 0x02, 0x68, 0x07, 0x2E])?.message.contains("memo index 7 was never set") == true)
         let huge = problem([0x80, 0x04, 0x8D, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F])
         #expect(huge?.kind == .truncated)
@@ -68,7 +69,8 @@ import Testing
 
     @Test func refusesGlobalsOffTheListByName() {
         for (module, name, shown) in [
-            ("posix", "system", "posix.system"), ("os", "system", "os.system"), ("__builtin__", "eval", "builtins.eval"),
+            ("posix", "system", "posix.system"), ("os", "system", "os.system"),
+            ("__builtin__", "eval", "builtins.eval"),
             ("builtins", "getattr", "builtins.getattr"), ("torch", "load", "torch.load"),
             ("torch.nn.modules.module", "Module", "torch.nn.modules.module.Module"),
             ("subprocess", "Popen", "subprocess.Popen"),
@@ -79,7 +81,8 @@ import Testing
             #expect(p?.message.hasPrefix("refused global \(shown) (") == true, "\(p?.message ?? "")")
         }
         // STACK_GLOBAL (protocol 4) is checked the same way
-        let stacked: [UInt8] = [0x80, 0x04, 0x8C, 0x02] + Array("os".utf8) + [0x8C, 0x06] + Array("system".utf8) + [0x93, 0x2E]
+        let stacked: [UInt8] =
+            [0x80, 0x04, 0x8C, 0x02] + Array("os".utf8) + [0x8C, 0x06] + Array("system".utf8) + [0x93, 0x2E]
         #expect(problem(stacked)?.message.hasPrefix("refused global os.system") == true)
     }
 
@@ -166,7 +169,8 @@ import Testing
         for seed in 0..<UInt64(200) {
             let bytes = Self.mutated(original, seed: seed)
             do {
-                let loaded = try bytes.starts(with: [0x50, 0x4B]) ? ZipArchiveReader.load(bytes) : LegacyFormat.load(bytes)
+                let loaded =
+                    try bytes.starts(with: [0x50, 0x4B]) ? ZipArchiveReader.load(bytes) : LegacyFormat.load(bytes)
                 let (_, refs) = try CheckpointLayout.locate(loaded.root, key: nil)
                 _ = try TorchCheckpoint.materialize(refs, from: loaded, fileSize: bytes.count)
             } catch is CheckpointProblem {

@@ -42,7 +42,9 @@ struct PickleMachine {
         switch op {
         case .proto:
             let version = try reader.byte("the protocol version")
-            guard version <= 5 else { throw problem(.unsupported, "pickle protocol \(version) (this reader takes 2 to 5)") }
+            guard version <= 5 else {
+                throw problem(.unsupported, "pickle protocol \(version) (this reader takes 2 to 5)")
+            }
         case .frame:
             _ = try reader.length(8, "a FRAME length")  // a read-ahead hint; the opcodes follow unchanged
         case .stop:
@@ -161,7 +163,8 @@ struct PickleMachine {
             let args = try pop()
             let callable = try pop()
             guard case .global(let g) = callable, let arguments = args.asSequence else {
-                throw problem(.refusedGlobal, "refused REDUCE of a \(callable.typeName) (only allowed globals are called)")
+                throw problem(
+                    .refusedGlobal, "refused REDUCE of a \(callable.typeName) (only allowed globals are called)")
             }
             do {
                 stack.append(try RebuildCalls.call(g, arguments))
@@ -251,7 +254,9 @@ struct PickleMachine {
         let negative = b[b.count - 1] & 0x80 != 0
         let fill: UInt8 = negative ? 0xFF : 0x00
         var trimmed = b
-        while trimmed.count > 8, trimmed[trimmed.count - 1] == fill, (trimmed[trimmed.count - 2] & 0x80 != 0) == negative {
+        while trimmed.count > 8, trimmed[trimmed.count - 1] == fill,
+            (trimmed[trimmed.count - 2] & 0x80 != 0) == negative
+        {
             trimmed.removeLast()
         }
         guard trimmed.count <= 8 else { return .bigInt(b) }

@@ -37,7 +37,8 @@ enum RebuildCalls {
             else {
                 throw CheckpointProblem(.refusedGlobal, "refused _rebuild_from_type_v2 of anything but a plain tensor")
             }
-            guard [.rebuildTensorV2, .rebuildTensor, .rebuildParameter, .rebuildParameterWithState].contains(inner) else {
+            guard [.rebuildTensorV2, .rebuildTensor, .rebuildParameter, .rebuildParameterWithState].contains(inner)
+            else {
                 throw CheckpointProblem(.refusedGlobal, "refused _rebuild_from_type_v2 calling \(inner.name)")
             }
             return try call(inner, innerArgs)
@@ -51,7 +52,9 @@ enum RebuildCalls {
 
         case .codecsEncode:
             // Protocol 2 writes bytes b as _codecs.encode(b.decode("latin1"), "latin1").
-            guard let text = args.first?.asString else { throw CheckpointProblem(.malformed, "_codecs.encode of a non-string") }
+            guard let text = args.first?.asString else {
+                throw CheckpointProblem(.malformed, "_codecs.encode of a non-string")
+            }
             let encoding = args.count > 1 ? args[1].asString ?? "" : "utf-8"
             if encoding == "latin1" || encoding == "latin-1" {
                 var out: [UInt8] = []
@@ -91,7 +94,9 @@ enum RebuildCalls {
     }
 
     private static func integers(_ v: PickleValue, _ what: String, by g: Global) throws -> [Int] {
-        guard let items = v.asSequence else { throw CheckpointProblem(.malformed, "\(g.name) with a \(v.typeName) \(what)") }
+        guard let items = v.asSequence else {
+            throw CheckpointProblem(.malformed, "\(g.name) with a \(v.typeName) \(what)")
+        }
         return try items.map {
             guard let i = $0.asInt, i >= 0 else {
                 throw CheckpointProblem(.malformed, "\(g.name) with a \(what) that is not a non-negative integer")
