@@ -1,7 +1,7 @@
 /// A pickle global this reader accepts, resolved from its module and name; anything else is refused.
 /// Why two lists: tensors need a handful of torch functions (as torch.load(weights_only=True)
 /// allows); YOLOv5's checkpoints also pickle their module tree, whose classes become inert records.
-enum Global: Equatable, Sendable {
+package enum Global: Equatable, Sendable {
     case orderedDict
     // torch/_utils.py: the functions Tensor.__reduce_ex__ and Parameter.__reduce_ex__ name.
     case rebuildTensorV2
@@ -27,7 +27,7 @@ enum Global: Equatable, Sendable {
     /// numpy's array and scalar reconstructors: YOLOv5's train.py stores `best_fitness` as an array.
     case metadataClass(String)
 
-    var name: String {
+    package var name: String {
         switch self {
         case .orderedDict: return "collections.OrderedDict"
         case .rebuildTensorV2: return "torch._utils._rebuild_tensor_v2"
@@ -47,9 +47,9 @@ enum Global: Equatable, Sendable {
     }
 }
 
-enum AllowList {
+package enum AllowList {
     /// The global for `module.name`, or nil when it is on neither list.
-    static func resolve(module rawModule: String, name: String) -> Global? {
+    package static func resolve(module rawModule: String, name: String) -> Global? {
         // Lib/_compat_pickle.py: protocol 2 writes Python 3's builtins under Python 2's names.
         let module = rawModule == "__builtin__" ? "builtins" : rawModule
         let full = module + "." + name

@@ -1,8 +1,8 @@
 /// Tensors by name, in file order, before their values are read.
-typealias NamedReferences = [(String, TensorReference)]
+package typealias NamedReferences = [(String, TensorReference)]
 
 /// Finds the tensors in a checkpoint's top-level object: a state dict, a dict wrapping one, or a module tree.
-enum CheckpointLayout {
+package enum CheckpointLayout {
     /// The keys that wrap a state dict or model, in the order they are tried: torchvision and timm's
     /// training scripts ("state_dict", "state_dict_ema", "model_ema"), YOLOv5's train.py ("model", "ema").
     static let wrapperKeys = [
@@ -10,7 +10,7 @@ enum CheckpointLayout {
     ]
 
     /// The layout and the named tensors, in file order; `key` picks one wrapper key over the default order.
-    static func locate(_ root: PickleValue, key: String?) throws -> (TorchCheckpoint.Layout, NamedReferences) {
+    package static func locate(_ root: PickleValue, key: String?) throws -> (TorchCheckpoint.Layout, NamedReferences) {
         if case .object(let module) = root {
             guard key == nil else {
                 throw CheckpointProblem(.malformed, "the checkpoint is a module, not a dict with \"\(key!)\"")
@@ -40,7 +40,7 @@ enum CheckpointLayout {
     }
 
     /// The top-level keys whose values are a state dict or a module tree (YOLOv5: "model", "ema").
-    static func tensorKeys(_ root: PickleValue) -> [String] {
+    package static func tensorKeys(_ root: PickleValue) -> [String] {
         guard let dict = root.asDict else { return [] }
         return dict.entries.compactMap { entry in
             guard let k = entry.key.asString else { return nil }

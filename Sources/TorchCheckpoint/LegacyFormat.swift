@@ -2,9 +2,9 @@
 // torch/serialization.py _legacy_save: magic number, protocol version, sys_info, then the object (storages
 // as persistent ids), then the sorted storage keys, then per key an int64 element count and the raw
 // little-endian bytes (torch/csrc/serialization.cpp THPStorage_writeFileRaw).
-enum LegacyFormat {
+package enum LegacyFormat {
     /// 0x1950A86A20F9469CFC6C (torch/serialization.py MAGIC_NUMBER) as LONG1's little-endian bytes.
-    static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
+    package static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
     static let protocolVersion = 1001
 
     /// True for a tar archive (the earliest torch versions' format): "ustar" at byte 257.
@@ -12,7 +12,7 @@ enum LegacyFormat {
         bytes.count >= 262 && Array(bytes[257..<262]) == Array("ustar".utf8)
     }
 
-    static func load(_ bytes: [UInt8]) throws -> LoadedPickle {
+    package static func load(_ bytes: [UInt8]) throws -> LoadedPickle {
         var header = PickleMachine(bytes, label: "the legacy header")
         let magicValue: PickleValue
         do {

@@ -1,17 +1,17 @@
 /// A checkpoint's object pickle, read, with a way to get each storage's bytes: what both formats give.
-struct LoadedPickle {
-    let root: PickleValue
-    let format: TorchCheckpoint.Format
+package struct LoadedPickle {
+    package let root: PickleValue
+    package let format: TorchCheckpoint.Format
     /// Storage bytes are stored in the saving machine's byte order (zip: its `byteorder` record).
-    let bigEndian: Bool
+    package let bigEndian: Bool
     /// The bytes of a storage, at least `count × elementSize` of them, or a problem naming it.
-    let storageBytes: (StorageReference) throws -> ArraySlice<UInt8>
+    package let storageBytes: (StorageReference) throws -> ArraySlice<UInt8>
 }
 
 /// torch/serialization.py `persistent_load`: the parts of a storage persistent id, checked.
-enum PersistentID {
+package enum PersistentID {
     /// ('storage', storage_type, key, location, numel[, view_metadata]) → its parts.
-    static func storage(_ pid: PickleValue) throws -> (StorageReference, view: PickleValue) {
+    package static func storage(_ pid: PickleValue) throws -> (StorageReference, view: PickleValue) {
         guard let parts = pid.asSequence, parts.count == 5 || parts.count == 6, parts[0].asString == "storage" else {
             throw CheckpointProblem(.malformed, "a persistent id that is not a storage (\(pid.typeName))")
         }

@@ -1,7 +1,7 @@
 /// Collects the tensors of a pickled nn.Module tree under the names `module.state_dict()` gives them.
 // torch/nn/modules/module.py state_dict: own _parameters, then _buffers not in _non_persistent_buffers_set
 // (None skipped), then each child of _modules with prefix "name."; shared children are visited each time.
-enum ModuleTree {
+package enum ModuleTree {
     /// Deeper than this is a cycle or a hostile file, not a network.
     static let maxDepth = 64
     /// Module visits at most (a shared child is visited once per parent, like state_dict()).
@@ -13,7 +13,7 @@ enum ModuleTree {
     }
 
     /// The tensors of `module` and its children, in state_dict order, prefixed by `prefix`.
-    static func stateDict(of module: PickleObject, prefix: String = "") throws -> NamedReferences {
+    package static func stateDict(of module: PickleObject, prefix: String = "") throws -> NamedReferences {
         var out: NamedReferences = []
         var visits = 0
         try collect(module, prefix: prefix, depth: 0, visits: &visits, into: &out)

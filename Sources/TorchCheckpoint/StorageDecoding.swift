@@ -15,9 +15,9 @@ public enum StorageDType: String, Sendable, CaseIterable {
 
 /// Reads a tensor view out of its storage's bytes as contiguous row-major Float32.
 /// Why here and not in the pickle: only now are the storage's bytes known, and every index is checked.
-enum StorageDecoding {
+package enum StorageDecoding {
     /// The elements of `tensor`, named `name` in messages, from `bytes` (its whole storage).
-    static func values(
+    package static func values(
         of tensor: TensorReference, name: String, storageBytes bytes: ArraySlice<UInt8>, bigEndian: Bool
     ) throws -> [Float] {
         let dtype = tensor.storage.dtype
@@ -63,7 +63,7 @@ enum StorageDecoding {
     }
 
     /// The product of the sizes, refused when it overflows.
-    static func elementCount(_ shape: [Int], name: String) throws -> Int {
+    package static func elementCount(_ shape: [Int], name: String) throws -> Int {
         var count = 1
         for size in shape {
             let (p, overflow) = count.multipliedReportingOverflow(by: size)
@@ -120,7 +120,7 @@ enum StorageDecoding {
     }
 
     /// IEEE 754 binary16 to binary32, exactly (subnormals, infinities and NaN kept).
-    static func halfToFloat(_ h: UInt16) -> Float {
+    package static func halfToFloat(_ h: UInt16) -> Float {
         let sign = UInt32(h & 0x8000) << 16
         let exponent = UInt32(h >> 10) & 0x1F
         let mantissa = UInt32(h & 0x3FF)

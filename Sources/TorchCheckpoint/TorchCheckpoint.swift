@@ -94,7 +94,7 @@ public struct TorchCheckpoint: Sendable {
     }
 
     /// The tensors' values, read from their storages within the file's element budget.
-    static func materialize(
+    package static func materialize(
         _ references: NamedReferences, from loaded: LoadedPickle, fileSize: Int
     ) throws -> [(name: String, tensor: TorchTensor)] {
         var budget = elementBudget(fileSize: fileSize)

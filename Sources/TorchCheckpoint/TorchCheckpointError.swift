@@ -33,11 +33,11 @@ public struct TorchCheckpointError: Error, CustomStringConvertible, Sendable {
 }
 
 /// A failure found below the file level; `TorchCheckpoint.read` adds the path.
-struct CheckpointProblem: Error {
-    let kind: TorchCheckpointError.Kind
-    let message: String
+package struct CheckpointProblem: Error {
+    package let kind: TorchCheckpointError.Kind
+    package let message: String
 
-    init(_ kind: TorchCheckpointError.Kind, _ message: String) {
+    package init(_ kind: TorchCheckpointError.Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }

@@ -3,11 +3,11 @@
 /// a climbing name is refused anyway, because the file is not what torch.save writes.
 // torch/serialization.py _save: <archive>/data.pkl, <archive>/byteorder, <archive>/data/<key> per storage,
 // <archive>/version; caffe2/serialize/inline_container.cc: the archive folder is the first entry's.
-enum ZipArchiveReader {
+package enum ZipArchiveReader {
     /// The largest data.pkl read (a pickle of a module tree with its source is a few MB).
     static let maxPickleBytes = 1 << 30
 
-    static func load(_ bytes: [UInt8]) throws -> LoadedPickle {
+    package static func load(_ bytes: [UInt8]) throws -> LoadedPickle {
         let zip = try ZipDirectory(bytes)
         for entry in zip.entries { try checkName(entry.name) }
         guard let first = zip.entries.first else { throw CheckpointProblem(.malformed, "an empty zip archive") }
@@ -64,7 +64,7 @@ enum ZipArchiveReader {
     }
 
     /// Refuses an absolute entry name or one with a `..` component (a zip-slip name).
-    static func checkName(_ name: String) throws {
+    package static func checkName(_ name: String) throws {
         let parts = name.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }
         let absolute = name.hasPrefix("/") || name.hasPrefix("\\") || (parts.first?.contains(":") ?? false)
         if absolute || parts.contains("..") {

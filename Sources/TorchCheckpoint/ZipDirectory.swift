@@ -7,9 +7,9 @@ import ZIPFoundation
 /// safely here: inflating a deflated entry through zlib, and CRC-32.
 // PKWARE APPNOTE.TXT 4.3: end of central directory (4.3.16), ZIP64 end record and locator (4.3.14–15),
 // central directory headers (4.3.12), local file headers (4.3.7), ZIP64 extra field (4.5.3).
-struct ZipDirectory {
-    struct Entry {
-        let name: String
+package struct ZipDirectory {
+    package struct Entry {
+        package let name: String
         let method: UInt16
         let crc32: UInt32
         let compressedSize: Int
@@ -20,9 +20,9 @@ struct ZipDirectory {
     }
 
     let bytes: [UInt8]
-    let entries: [Entry]
+    package let entries: [Entry]
 
-    init(_ bytes: [UInt8]) throws {
+    package init(_ bytes: [UInt8]) throws {
         self.bytes = bytes
         let (count, directoryOffset, directorySize) = try Self.endOfCentralDirectory(bytes)
         var r = ByteReader(bytes, label: "the zip central directory", position: directoryOffset)
@@ -121,7 +121,7 @@ struct ZipDirectory {
     }
 
     /// An entry's bytes, at most `limit`; stored or deflated, length and CRC-32 checked.
-    func read(_ entry: Entry, limit: Int) throws -> [UInt8] {
+    package func read(_ entry: Entry, limit: Int) throws -> [UInt8] {
         guard !entry.encrypted else { throw CheckpointProblem(.unsupported, "zip entry \(entry.name) is encrypted") }
         guard entry.uncompressedSize <= limit else {
             throw CheckpointProblem(

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TorchCheckpoint
+import TorchCheckpoint
 
 /// Checkpoints torch itself saved read back to torch's own values, in both formats.
 @Suite struct CheckpointReadingTests {

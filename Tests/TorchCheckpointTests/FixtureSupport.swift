@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TorchCheckpoint
+import TorchCheckpoint
 
 /// What torch itself read from each fixture (bench/torch_fixtures.py writes Fixtures/expected.json).
 struct ExpectedFile: Decodable {

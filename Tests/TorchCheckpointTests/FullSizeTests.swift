@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TorchCheckpoint
+import TorchCheckpoint
 
 /// Full-size checkpoints of every reference model (bench/torch_fixtures.py --full DIR), when
 /// TORCH_CHECKPOINT_FULL=DIR is set: too large to commit, so off in CI.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TorchCheckpoint
+import TorchCheckpoint
 
 /// Files that try to run code, reach out of bounds, or are damaged: each refused in one line, nothing run or written.
 @Suite struct HostileFileTests {

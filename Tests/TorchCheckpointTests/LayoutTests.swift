@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TorchCheckpoint
+import TorchCheckpoint
 
 /// Tensors found where checkpoints keep them, named as `state_dict()` names them.
 @Suite struct LayoutTests {

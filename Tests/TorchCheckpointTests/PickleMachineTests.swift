@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TorchCheckpoint
+import TorchCheckpoint
 
 /// The restricted unpickler on hand-made pickles: what it builds, and what it refuses without trapping.
 @Suite struct PickleMachineTests {

@@ -1,9 +1,9 @@
 /// A restricted unpickler: runs a pickle's opcodes over plain values, tensors and inert records.
 /// Why: a .pt file is a program for Python's pickle; this reads its data and executes nothing —
 /// every global goes through `AllowList`, as torch/_weights_only_unpickler.py does in Python.
-struct PickleMachine {
+package struct PickleMachine {
     /// Resolves a persistent id (BINPERSID) to a storage, or to a module class in the legacy format.
-    typealias PersistentLoad = (PickleValue) throws -> PickleValue
+    package typealias PersistentLoad = (PickleValue) throws -> PickleValue
 
     private var reader: ByteReader
     private var stack: [PickleValue] = []
@@ -14,16 +14,16 @@ struct PickleMachine {
     private var opcodeStart = 0
 
     /// The machine over `bytes` from `position`; `label` names the pickle in messages.
-    init(_ bytes: [UInt8], label: String, position: Int = 0, persistentLoad: PersistentLoad? = nil) {
+    package init(_ bytes: [UInt8], label: String, position: Int = 0, persistentLoad: PersistentLoad? = nil) {
         self.reader = ByteReader(bytes, label: label, position: position)
         self.persistentLoad = persistentLoad
     }
 
     /// Where the machine stopped: the byte after STOP (the legacy format's pickles follow one another).
-    var position: Int { reader.position }
+    package var position: Int { reader.position }
 
     /// Runs opcodes until STOP and returns the value on top of the stack.
-    mutating func run() throws -> PickleValue {
+    package mutating func run() throws -> PickleValue {
         while true {
             opcodeStart = reader.position
             let byte = try reader.byte()
@@ -249,7 +249,7 @@ struct PickleMachine {
     }
 
     /// LONG1/LONG4 payload: little-endian two's complement; wider than 64 bits stays as bytes.
-    static func integer(fromLittleEndian b: [UInt8]) -> PickleValue {
+    package static func integer(fromLittleEndian b: [UInt8]) -> PickleValue {
         guard !b.isEmpty else { return .int(0) }
         let negative = b[b.count - 1] & 0x80 != 0
         let fill: UInt8 = negative ? 0xFF : 0x00

@@ -1,6 +1,6 @@
 /// A value the restricted unpickler builds: plain data, tensors and inert records, never live objects.
 /// Lists, dicts and records are classes because pickle shares and fills them after creation (memo).
-enum PickleValue {
+package enum PickleValue {
     case none
     case bool(Bool)
     case int(Int)
@@ -21,7 +21,7 @@ enum PickleValue {
     case object(PickleObject)
 
     /// A short name of the value's type, for messages.
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .none: return "None"
         case .bool: return "bool"
@@ -39,13 +39,13 @@ enum PickleValue {
         }
     }
 
-    var asString: String? {
+    package var asString: String? {
         if case .string(let s) = self { return s }
         if case .bytes(let b) = self { return String(decoding: b, as: UTF8.self) }
         return nil
     }
 
-    var asInt: Int? {
+    package var asInt: Int? {
         switch self {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
@@ -54,7 +54,7 @@ enum PickleValue {
     }
 
     /// A tuple's or list's items.
-    var asSequence: [PickleValue]? {
+    package var asSequence: [PickleValue]? {
         switch self {
         case .tuple(let items): return items
         case .list(let list): return list.items
@@ -62,34 +62,34 @@ enum PickleValue {
         }
     }
 
-    var asDict: PickleDict? {
+    package var asDict: PickleDict? {
         if case .dict(let d) = self { return d }
         return nil
     }
 
-    var asTensor: TensorReference? {
+    package var asTensor: TensorReference? {
         if case .tensor(let t) = self { return t }
         return nil
     }
 }
 
 /// A pickled list (or set, kept in order).
-final class PickleList {
-    var items: [PickleValue]
-    init(_ items: [PickleValue] = []) { self.items = items }
+package final class PickleList {
+    package var items: [PickleValue]
+    package init(_ items: [PickleValue] = []) { self.items = items }
 }
 
 /// A pickled dict or OrderedDict: entries in insertion order, string keys indexed.
-final class PickleDict {
-    private(set) var entries: [(key: PickleValue, value: PickleValue)] = []
+package final class PickleDict {
+    package private(set) var entries: [(key: PickleValue, value: PickleValue)] = []
     private var stringIndex: [String: Int] = [:]
     /// What BUILD gave an OrderedDict (state_dict()'s `_metadata`); kept, not used.
-    var attributes: PickleValue = .none
+    package var attributes: PickleValue = .none
 
-    init() {}
+    package init() {}
 
     /// Sets a key as Python does: a string key seen before keeps its place and takes the new value.
-    func set(_ key: PickleValue, _ value: PickleValue) {
+    package func set(_ key: PickleValue, _ value: PickleValue) {
         if case .string(let s) = key {
             if let i = stringIndex[s] {
                 entries[i].value = value
@@ -100,28 +100,28 @@ final class PickleDict {
         entries.append((key, value))
     }
 
-    subscript(key: String) -> PickleValue? {
+    package subscript(key: String) -> PickleValue? {
         guard let i = stringIndex[key] else { return nil }
         return entries[i].value
     }
 
     /// The string keys, in order.
-    var stringKeys: [String] { entries.compactMap { $0.key.asString } }
+    package var stringKeys: [String] { entries.compactMap { $0.key.asString } }
 }
 
 /// An inert instance of an allowed class: its name, NEWOBJ's arguments and BUILD's state.
-final class PickleObject {
-    let className: String
-    let arguments: [PickleValue]
-    var state: PickleValue = .none
+package final class PickleObject {
+    package let className: String
+    package let arguments: [PickleValue]
+    package var state: PickleValue = .none
 
-    init(className: String, arguments: [PickleValue]) {
+    package init(className: String, arguments: [PickleValue]) {
         self.className = className
         self.arguments = arguments
     }
 
     /// The attribute dict BUILD set: a dict, or the first half of a (dict, slots) pair.
-    var attributes: PickleDict? {
+    package var attributes: PickleDict? {
         switch state {
         case .dict(let d): return d
         case .tuple(let pair) where pair.count == 2: return pair[0].asDict
@@ -131,23 +131,30 @@ final class PickleObject {
 }
 
 /// A storage as a persistent id names it: the record key, its element type and element count.
-struct StorageReference {
-    let key: String
-    let dtype: StorageDType
-    let count: Int
+package struct StorageReference {
+    package let key: String
+    package let dtype: StorageDType
+    package let count: Int
     /// A legacy storage view (old torch): the elements [offset, offset + count) of `key`'s storage.
-    let viewOf: (key: String, offset: Int)?
+    package let viewOf: (key: String, offset: Int)?
+
+    package init(key: String, dtype: StorageDType, count: Int, viewOf: (key: String, offset: Int)?) {
+        self.key = key
+        self.dtype = dtype
+        self.count = count
+        self.viewOf = viewOf
+    }
 }
 
 /// A tensor as `_rebuild_tensor_v2` describes it: a view into a storage.
-final class TensorReference {
-    let storage: StorageReference
-    let offset: Int
-    let shape: [Int]
-    let strides: [Int]
-    var isParameter = false
+package final class TensorReference {
+    package let storage: StorageReference
+    package let offset: Int
+    package let shape: [Int]
+    package let strides: [Int]
+    package var isParameter = false
 
-    init(storage: StorageReference, offset: Int, shape: [Int], strides: [Int]) {
+    package init(storage: StorageReference, offset: Int, shape: [Int], strides: [Int]) {
         self.storage = storage
         self.offset = offset
         self.shape = shape
