@@ -24,7 +24,7 @@ package enum Global: Equatable, Sendable {
     case codecsEncode
     /// A module class from the second list: NEWOBJ makes an inert record of it.
     case moduleClass(String)
-    /// numpy's array and scalar reconstructors: YOLOv5's train.py stores `best_fitness` as an array.
+    /// numpy's reconstructors and pathlib's paths: YOLOv5's train.py stores `best_fitness` as an array.
     case metadataClass(String)
 
     package var name: String {
@@ -127,10 +127,13 @@ package enum AllowList {
         return names
     }()
 
-    /// numpy's reconstructors (numpy 1 `core`, numpy 2 `_core`), for metadata beside the weights.
+    /// numpy's reconstructors (numpy 1 `core`, numpy 2 `_core`) and pathlib's paths: metadata beside the
+    /// weights (YOLOv5's `best_fitness` array, paths in a training script's options), kept as inert records.
     static let metadataClasses: Set<String> = [
         "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
         "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar",
         "numpy.ndarray", "numpy.dtype",
+        "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePosixPath", "pathlib.PureWindowsPath",
+        "pathlib._local.PosixPath", "pathlib._local.WindowsPath",  // Python ≥ 3.13
     ]
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-
 import TorchCheckpoint
 
 /// The restricted unpickler on hand-made pickles: what it builds, and what it refuses without trapping.
@@ -84,6 +83,19 @@ import TorchCheckpoint
         let stacked: [UInt8] =
             [0x80, 0x04, 0x8C, 0x02] + Array("os".utf8) + [0x8C, 0x06] + Array("system".utf8) + [0x93, 0x2E]
         #expect(problem(stacked)?.message.hasPrefix("refused global os.system") == true)
+    }
+
+    @Test func metadataBesideTheWeightsBecomesInertRecords() throws {
+        // pathlib.PosixPath("runs") as protocol 2 pickles it: the class, its parts, REDUCE; nothing is called
+        let bytes: [UInt8] =
+            [0x80, 0x02, 0x63] + Array("pathlib\nPosixPath\n".utf8) + [0x58, 4, 0, 0, 0] + Array("runs".utf8)
+            + [0x85, 0x52, 0x2E]
+        guard case .object(let record) = try run(bytes) else {
+            Issue.record("not a record")
+            return
+        }
+        #expect(record.className == "pathlib.PosixPath")
+        #expect(record.arguments.first?.asString == "runs")
     }
 
     @Test func aModuleCycleIsRefusedNotFollowed() throws {
