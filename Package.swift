@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // The generated Sources/Export/ONNX/onnx.pb.swift was made with this version's protoc-gen-swift.
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        // TorchCheckpoint reads torch.save's zip format with it (entries read into memory, never extracted).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
@@ -53,6 +55,8 @@ let package = Package(
         ),
         .target(name: "Export", dependencies: ["Engine", "Zoo", "Results", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Charts"),
+        // TorchCheckpoint parses untrusted .pt files: Swift's checks stay on in every configuration.
+        .target(name: "TorchCheckpoint", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Report", dependencies: ["Results", "Charts", "CCairo", "CPango"]),
         .executableTarget(
             name: "studyctl",
@@ -70,5 +74,6 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Results", "Charts"]),
         .testTarget(name: "StudyctlTests", dependencies: ["studyctl", "Detection", "Results", "Export"]),
+        .testTarget(name: "TorchCheckpointTests", dependencies: ["TorchCheckpoint"], resources: [.copy("Fixtures")]),
     ]
 )
