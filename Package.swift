@@ -46,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "Training",
-            dependencies: ["Engine", "Zoo", "Detection", "Results", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Engine", "Zoo", "Detection", "Results", "TorchCheckpoint", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Results"),
         .target(
@@ -68,9 +68,9 @@ let package = Package(
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine"]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "Results", "Engine"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Detection", "Engine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Detection", "Engine", "Zoo"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Results", "Charts"]),
         .testTarget(name: "StudyctlTests", dependencies: ["studyctl", "Detection", "Results", "Export"]),

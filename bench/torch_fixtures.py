@@ -7,7 +7,7 @@ Writes into Tests/TorchCheckpointTests/Fixtures/:
   - expected.json: what torch itself reads from each (name, shape, dtype, first values, checksums);
   - hostile files built by hand and never loaded here (os.system via REDUCE, builtins.eval, a
     storage offset past the end, a zip entry climbing out, truncated copies, a tar, TorchScript);
-  - reference-state-dicts.json: name and shape of every state-dict tensor of the full reference
+  - Tests/ZooTests/Fixtures/reference-state-dicts.json: name and shape of every state-dict tensor of the full reference
     models the name maps of issue 18 need, with the package versions and the published file names.
 
     $HOME/.venvs/anchor/bin/python bench/torch_fixtures.py [--shufflenetv1 DIR]
@@ -446,7 +446,7 @@ def main():
         f.write(" }\n}\n")
 
     refs = reference_state_dicts(args.shufflenetv1)
-    with open(OUT / "reference-state-dicts.json", "w") as f:
+    with open(OUT.parent.parent / "ZooTests" / "Fixtures" / "reference-state-dicts.json", "w") as f:
         # one tensor a line: readable diffs, a small file
         f.write('{"versions": ' + json.dumps(versions()) + ',\n "models": {\n')
         for i, (key, m) in enumerate(refs.items()):

@@ -52,6 +52,8 @@ public struct StudyManifest: Sendable, Equatable, Codable {
     public var cells: [Cell]
     /// The command that reproduces the study, from its folder's parent.
     public var command: String
+    /// The published weights each backbone started from, by backbone; nil or absent: from scratch.
+    public var pretrained: [String: WeightsFile]?
 
     public init(study: String, title: String, description: String, studyHash: String, datasetFingerprint: String,
                 datasetDescription: String, version: String, gitCommit: String, swiftVersion: String, cpu: String,

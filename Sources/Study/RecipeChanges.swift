@@ -21,6 +21,9 @@ extension StudyFile {
         check("[train] cos_lr", old.cosLR, cosLR)
         check("[train] patience", old.patience, patience)
         for key in Hyperparameters.Key.allCases { check("[train] \(key.rawValue)", old.hyp[key], hyp[key]) }
+        for backbone in Set(old.pretrained.keys).union(pretrained.keys).sorted() {
+            check("[train] pretrained of \(backbone)", old.pretrained[backbone] ?? "none", pretrained[backbone] ?? "none")
+        }
         let oldSizes = Dictionary(old.cells.map { ($0.name, $0.imageSize) }, uniquingKeysWith: { a, _ in a })
         for cell in cells {
             if let size = oldSizes[cell.name], size != cell.imageSize { out.append("imgsz of \(cell.name): \(size) → \(cell.imageSize)") }

@@ -45,6 +45,9 @@ public struct StudyFile: Sendable {
     public var language: String
     /// `[export] onnx`: each finished cell's best weights also as runs/<cell>/weights/best.onnx.
     public var exportONNX: Bool
+    /// `[train] pretrained`: per backbone (its description), "imagenet" or an absolute file path;
+    /// a backbone not in it trains from scratch.
+    public var pretrained: [String: String] = [:]
 
     /// The seeds of every cell: seed, seed + 1, ….
     public var seeds: [UInt64] { (0..<repeats).map { seed + UInt64($0) } }

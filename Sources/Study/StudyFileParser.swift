@@ -10,7 +10,7 @@ extension StudyFile {
         "study": ["name", "title", "description", "seed", "repeats"],
         "data": ["yaml", "synthetic"],
         "data.synthetic": ["kind", "preset", "train", "val", "imgsz", "seed"],
-        "train": ["epochs", "batch", "nbs", "warmup_min_iters", "imgsz", "optimizer", "cos_lr", "patience"],
+        "train": ["epochs", "batch", "nbs", "warmup_min_iters", "imgsz", "optimizer", "cos_lr", "patience", "pretrained"],
         "grid": ["backbone", "neck", "imgsz"],
         "recommend": ["metric", "cost", "tolerance"],
         "report": ["formats", "language"],
@@ -225,6 +225,8 @@ extension StudyFile {
                 throw fail("grid", nil, "the grid lists a value twice")
             }
 
+            let pretrained = try pretrainedWeights(tr, backbones: backbones)
+
             let r = try table("recommend")
             if let r { try checkKeys(r, "recommend") }
             let rep = try table("report")
@@ -253,7 +255,41 @@ extension StudyFile {
                 metric: try choice(r, "recommend", "metric", default: .map50_95),
                 cost: try choice(r, "recommend", "cost", default: .params),
                 tolerance: try double(r, "recommend", "tolerance", default: 0.01, range: 0...1),
-                formats: formats, language: language, exportONNX: try bool(ex, "export", "onnx", default: true))
+                formats: formats, language: language, exportONNX: try bool(ex, "export", "onnx", default: true),
+                pretrained: pretrained)
+        }
+
+        /// `[train] pretrained = "imagenet"` (every backbone that has published weights), or a
+        /// table `[train.pretrained]` of backbone = "imagenet" or a file (relative to the study file).
+        func pretrainedWeights(_ tr: TOMLTable?, backbones: [BackboneSpec]) throws(StudyFileError) -> [String: String] {
+            guard let raw = tr?["pretrained"] else { return [:] }
+            if let s = raw.string {
+                guard s == "imagenet" else {
+                    throw fail("train", "pretrained", "`pretrained` = \"\(s)\": write \"imagenet\", or a table [train.pretrained] of backbone = \"imagenet\" or a weights file")
+                }
+                return Dictionary(uniqueKeysWithValues: backbones.filter { ReferenceWeights.of($0) != nil }.map { ($0.description, "imagenet") })
+            }
+            guard let t = raw.table else {
+                throw fail("train", "pretrained", "`pretrained` must be \"imagenet\" or a table of backbone = \"imagenet\" or a weights file")
+            }
+            var out: [String: String] = [:]
+            for key in t.keys {
+                guard let backbone = backbones.first(where: { $0.description == key }) else {
+                    throw fail("train.pretrained", key, "`\(key)` is not a backbone of [grid] (\(backbones.map(\.description).joined(separator: ", ")))")
+                }
+                guard let value = t[key]?.string, !value.isEmpty else {
+                    throw fail("train.pretrained", key, "`\(key)` must be \"imagenet\" or the path of a weights file")
+                }
+                if value == "imagenet" {
+                    guard ReferenceWeights.of(backbone) != nil else {
+                        throw fail("train.pretrained", key, "\(key) has no published ImageNet weights: name a weights file, or leave it out to train it from scratch")
+                    }
+                    out[key] = value
+                } else {
+                    out[key] = ((value as NSString).isAbsolutePath ? value : folder + "/" + value) as String
+                }
+            }
+            return out
         }
 
         func optimizerKind(_ t: TOMLTable?) throws(StudyFileError) -> TrainingOptions.OptimizerKind {

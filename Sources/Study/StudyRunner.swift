@@ -35,6 +35,8 @@ public final class StudyRunner {
     struct StudyData {
         var data: TrainingData
         var description: String
+        /// Each pretrained backbone's weights file, found, hashed and checked against its trunk.
+        var pretrained: [String: PretrainedWeights.Source] = [:]
     }
 
     /// Trains every unfinished cell with `executor` and returns the recommendation over what is
@@ -140,6 +142,7 @@ public final class StudyRunner {
         options.nominalBatch = study.nominalBatch
         options.minWarmupIterations = study.minWarmupIterations
         (options.hyp, options.cosLR, options.patience, options.optimizer) = (study.hyp, study.cosLR, study.patience, study.optimizer)
+        options.pretrained = data.pretrained[cell.backbone.description]
         let run = TrainingRun(options: options, data: data.data)
         let summary: RunSummary
         switch try run.run(listeners: listener.trainingListeners(for: cell, folder: layout), starting: { _ in setState(cell, .running, wall: nil) }) {
@@ -181,10 +184,29 @@ public final class StudyRunner {
         }
         do {
             let data = try TrainingData(try DataYAML.load(yaml)) { [listener] in listener.handle(.message($0)) }
-            return StudyData(data: data, description: description)
+            return StudyData(data: data, description: description, pretrained: try pretrainedSources())
         } catch {
             throw StudyFileError("\(error)")
         }
+    }
+
+    /// `[train] pretrained` resolved: "imagenet" found in the library caches, each file hashed and
+    /// loaded once into a throwaway trunk, so a missing or unfit file stops the study before it trains.
+    func pretrainedSources() throws(PretrainedLoadError) -> [String: PretrainedWeights.Source] {
+        var sources: [String: PretrainedWeights.Source] = [:]
+        for backbone in study.backbones {
+            guard let choice = study.pretrained[backbone.description] else {
+                if !study.pretrained.isEmpty {
+                    listener.handle(.message("\(backbone): no pretrained weights (\(ReferenceWeights.of(backbone) == nil ? "none published" : "none asked for")); it trains from scratch"))
+                }
+                continue
+            }
+            let source = try PretrainedWeights.source(choice == "imagenet" ? try PretrainedLocator.find(backbone) : choice)
+            let loaded = try PretrainedWeights.check(source, spec: backbone)
+            listener.handle(.message("\(backbone): starts from \(loaded.model)'s weights, \(source.file) (sha256 \(source.sha256.prefix(12))…)"))
+            sources[backbone.description] = source
+        }
+        return sources
     }
 
     /// The recommendation over the cells finished so far.
@@ -221,13 +243,14 @@ public final class StudyRunner {
             return .init(name: c.name, backbone: c.backbone.description, neck: c.neck.description, imageSize: c.imageSize,
                          seed: c.seed, state: done ? .done : .pending, wallSeconds: done ? run.readTiming()?.wallSeconds : nil)
         }
-        let made = StudyManifest(
+        var made = StudyManifest(
             study: study.name, title: study.title, description: study.description, studyHash: SHA256.hex(Array(text.utf8)),
             datasetFingerprint: data.data.fingerprint, datasetDescription: data.description, version: CodeVersion.string,
             gitCommit: CodeVersion.gitCommit, swiftVersion: CodeVersion.swift, cpu: machine.cpuModel, simd: machine.simdFeatures,
             threads: threads, jobs: jobs, executor: executor, openblas: BLAS.configuration, onednn: DNNLConv.version,
             seeds: study.seeds, language: study.language, formats: study.formats,
             started: ISO8601DateFormatter().string(from: Date()), finished: nil, cells: states, command: command)
+        made.pretrained = data.pretrained.isEmpty ? nil : data.pretrained
         do { try manifest.update { $0 = made } } catch { throw StudyRunFailure("\(error)") }
     }
 

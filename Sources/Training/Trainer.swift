@@ -74,6 +74,11 @@ public final class Trainer {
             emit(.message(partial.map { "Resuming from \(options.output)/checkpoint in epoch \($0.epoch) at batch \($0.nextBatch) of \(nb)" }
                           ?? "Resuming from \(options.output)/checkpoint after epoch \(resume.epoch) of \(options.epochs)"))
         } else {
+            if let pretrained = options.pretrained {  // train.py: the checkpoint's weights into the model it just built
+                let loaded = try PretrainedWeights.load(pretrained, into: model.backbone, spec: spec.backbone)
+                emit(.message("pretrained: \(loaded.tensors) trunk tensors from \(loaded.model) (\(pretrained.file), sha256 "
+                              + "\(pretrained.sha256.prefix(12))…); \(loaded.ignoredHeadKeys) classifier-head tensors ignored"))
+            }
             ema = ModelEMA(model.stateDict())  // train.py builds its ModelEMA before AutoAnchor and the fp16 rounding
             let report = AutoAnchor.check(trainStore.dataset, anchors: Detect.defaultAnchors, imageSize: options.imageSize,
                                           threshold: hyp[.anchorT], seed: options.seed)

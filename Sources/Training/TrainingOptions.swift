@@ -22,6 +22,8 @@ public struct TrainingOptions: Sendable {
     public var output: String
     /// Loader threads building batches beside the engine.
     public var workers = 1
+    /// The backbone's published ImageNet weights to start from (nil: from scratch, as before).
+    public var pretrained: PretrainedWeights.Source?
 
     public enum OptimizerKind: String, Sendable, CaseIterable { case sgd = "SGD", adamW = "AdamW" }
 
@@ -35,6 +37,7 @@ public struct TrainingOptions: Sendable {
         // absent at YOLOv5's values: runs from before these keys existed keep their identity
         if nominalBatch != 64 { text += "|nbs=\(nominalBatch)" }
         if minWarmupIterations != 100 { text += "|nw=\(minWarmupIterations)" }
+        if let pretrained { text += "|pretrained=\(pretrained.sha256)" }
         return SHA256.hex(Array(text.utf8))
     }
 

@@ -68,6 +68,16 @@ extension Module {
     /// The non-trained state (BatchNorm running statistics), named by module path.
     public func namedBuffers() -> [(name: String, tensor: Tensor)] { namedTensors(buffers: true) }
 
+    /// Parameters and buffers in PyTorch's `state_dict()` order: each module's own parameters, then
+    /// its own buffers, then its children, depth first (what published weights are paired against).
+    public func stateDictInModuleOrder() -> [(name: String, tensor: Tensor)] {
+        namedModules().flatMap { path, module in
+            let keys = module.bufferKeys, own = module.children().tensors
+            return (own.filter { !keys.contains($0.0) } + own.filter { keys.contains($0.0) })
+                .map { key, tensor in (name: path.isEmpty ? key : path + "." + key, tensor: tensor) }
+        }
+    }
+
     /// Parameters and buffers together, as they are saved.
     public func stateDict() -> [(name: String, tensor: Tensor)] { namedParameters() + namedBuffers() }
 

@@ -96,6 +96,9 @@ extension StudyCtl {
         @Option(help: "Built-in dataset preset: hard (8 classes, clutter, occlusion) or easy (4 classes, large shapes on flat backgrounds).")
         var synthPreset: ShapesDataset.Preset = .hard
 
+        @Option(help: "Start the backbone from published ImageNet weights: a torch.save file, or 'imagenet' to find the reference's file where torchvision or timm caches it (studyctl never downloads).")
+        var pretrained: String?
+
         @OptionGroup var threads: ThreadsOption
 
         @Option(help: "Run folder: results, weights, checkpoint, log.")
@@ -139,6 +142,7 @@ extension StudyCtl {
             options.minWarmupIterations = warmupMinIters
             (options.hyp, options.cosLR, options.patience) = (hyperparameters, cosLR, patience)
             options.optimizer = optimizer == .sgd ? .sgd : .adamW
+            if let pretrained { options.pretrained = try PretrainedChoice.source(pretrained, spec: spec.backbone) }
             try TrainCommand(options: options, yaml: yaml, cache: cache, resume: resume).run()
         }
 

@@ -27,6 +27,7 @@ struct ExportCLITests {
     @Test func latencyNeedsAFinishedRun() throws {
         let empty = NSTemporaryDirectory() + "studyctl-latency-empty-\(getpid())"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
         let r = try cli.studyctl("latency", empty)
         #expect(r.status == 2 && r.output.contains("no finished run") && r.output.split(separator: "\n").count == 1, "\(r.output)")
     }
