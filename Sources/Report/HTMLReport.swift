@@ -43,6 +43,7 @@ struct HTMLReport {
         if let rule = rows.ruleSentence() { h += "<p><b>\(esc(s.rule)):</b> \(esc(rule))</p>\n" }
         if let noise = rows.noiseSentence() { h += "<p><b>\(esc(s.seedNoise)):</b> <span dir=\"auto\">\(esc(noise))</span></p>\n" }
         if let deploy = rows.deploySentence() { h += "<p dir=\"auto\">\(esc(deploy))</p>\n" }
+        if let pretrained = rows.pretrainedSentence() { h += "<p dir=\"auto\">\(esc(pretrained))</p>\n" }
         if let rec = study.recommendation {
             if !rec.missing.isEmpty {
                 h += "<p class=\"missing\"><b>\(esc(s.unfinished)):</b> \(rec.missing.map { "<code>\(esc($0))</code>" }.joined(separator: ", "))</p>\n"

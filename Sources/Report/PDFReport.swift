@@ -43,6 +43,7 @@ struct PDFReport {
         if let rule = rows.ruleSentence() { flow.paragraph("\(s.rule): \(rule)", style: TextStyle(size: 8.5)) }
         if let noise = rows.noiseSentence() { flow.paragraph("\(s.seedNoise): \(noise)", style: TextStyle(size: 8.5)) }
         if let deploy = rows.deploySentence() { flow.paragraph(deploy, style: TextStyle(size: 8.5)) }
+        if let pretrained = rows.pretrainedSentence() { flow.paragraph(pretrained, style: TextStyle(size: 8.5)) }
         if let rec = study.recommendation {
             if !rec.missing.isEmpty {
                 flow.paragraph("\(s.unfinished): \(rec.missing.joined(separator: ", "))", style: TextStyle(size: 8.5, color: Color(hex: 0x8A4B00)))
@@ -109,7 +110,7 @@ struct PDFReport {
             (s.machine, "\(m.cpu) [\(m.simd.joined(separator: ", "))], threads \(m.threads), jobs \(m.jobs)"),
             ("OpenBLAS / oneDNN", "\(m.openblas) / \(m.onednn)"), (s.seeds, m.seeds.map(String.init).joined(separator: ", ")),
             (s.started, m.started), (s.finishedAt, m.finished ?? "—"),
-        ]
+        ] + (m.pretrained ?? [:]).sorted { $0.key < $1.key }.map { ("\(s.pretrained): \($0.key)", "\($0.value.file) (sha256 \($0.value.sha256))") }
         flow.table(heads: ["", ""], rows: pairs.map { [$0.0, $0.1] }, noWrapColumn: 0)
         let seeds = m.seeds
         var order: [String] = []

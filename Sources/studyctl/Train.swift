@@ -123,6 +123,12 @@ extension StudyCtl {
 
         func run() throws {
             threads.apply()
+            // Before the built-in dataset is written: a --pretrained that cannot be used leaves nothing behind.
+            let source = try pretrained.map { value in
+                let spec: BackboneSpec
+                do { spec = try BackboneSpec(parsing: backbone) } catch { throw CLIError.badInput("error: \(error)") }
+                return try PretrainedChoice.source(value, spec: spec)
+            }
             let dataFile = try prepareData()
             let yaml = try inputProblem { () throws(InputProblem) in try DataYAML.load(dataFile) }
             var hyperparameters = Hyperparameters()
@@ -142,7 +148,7 @@ extension StudyCtl {
             options.minWarmupIterations = warmupMinIters
             (options.hyp, options.cosLR, options.patience) = (hyperparameters, cosLR, patience)
             options.optimizer = optimizer == .sgd ? .sgd : .adamW
-            if let pretrained { options.pretrained = try PretrainedChoice.source(pretrained, spec: spec.backbone) }
+            options.pretrained = source
             try TrainCommand(options: options, yaml: yaml, cache: cache, resume: resume).run()
         }
 

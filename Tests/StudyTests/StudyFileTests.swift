@@ -72,7 +72,22 @@ struct StudyFileTests {
         ("[grid]", "[grid\n", "study.toml:14: not valid TOML"),
         ("train = 10", "train = 10\npreset = \"eazy\"", "`preset` = \"eazy\" is not one of hard, easy in [data.synthetic] at study.toml:8 — did you mean `easy`?"),
         ("batch = 8", "batch = 8\nnbs = 0", "`nbs` = 0 is out of range 1...4096 in [train] at study.toml:12"),
+        ("batch = 8", "batch = 8\npretrained = \"coco\"", "`pretrained` = \"coco\": write \"imagenet\", or a table [train.pretrained]"),
+        ("[grid]", "[train.pretrained]\nmobilenetv2 = \"imagenet\"\n[grid]",
+         "`mobilenetv2` is not a backbone of [grid] (cspdarknet, ghostnet) in [train.pretrained] at study.toml:15"),
+        ("[grid]", "[train.pretrained]\ncspdarknet = \"imagenet\"\n[grid]",
+         "cspdarknet has no published ImageNet weights: name a weights file, or leave it out to train it from scratch in [train.pretrained] at study.toml:15"),
     ]
+
+    /// `pretrained = "imagenet"` asks for every backbone that has published weights; a table names
+    /// files per backbone, relative to the study file; either is part of the recipe.
+    @Test func pretrainedWeightsAreReadPerBackbone() throws {
+        let all = try Self.load(Self.valid.replacingOccurrences(of: "batch = 8", with: "batch = 8\npretrained = \"imagenet\"")).get()
+        #expect(all.pretrained == ["ghostnet": "imagenet"])
+        let table = try Self.load(Self.valid.replacingOccurrences(of: "[grid]", with: "[train.pretrained]\nghostnet = \"w/ghost.pth\"\n[grid]")).get()
+        #expect(table.pretrained["ghostnet"]?.hasSuffix("/w/ghost.pth") == true && table.pretrained["ghostnet"]?.hasPrefix("/") == true)
+        #expect(table.recipeChanges(from: try Self.load(Self.valid).get()).contains { $0.hasPrefix("[train] pretrained of ghostnet: none → /") })
+    }
 
     /// A data.yaml whose `names` is a number is refused when the study file is read (YOLOv5's
     /// check_dataset stops on it too), naming the dataset file, its line and the key.

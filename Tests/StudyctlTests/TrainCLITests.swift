@@ -146,6 +146,10 @@ struct TrainCLITests {
         (["--set", "mosaic=2"], "probability"),
         (["--backbone", "resnet50"], "resnet50"),
         (["--neck", "fpn"], "fpn"),
+        (["--pretrained", "/nonexistent/w.pth"], "/nonexistent/w.pth: cannot read the pretrained weights file"),
+        (["--pretrained", "imagenet"], "cspdarknet has no published ImageNet weights"),
+        (["--backbone", "mnasnet", "--pretrained", hostile("hostile_os_system.pt")], "refused global posix.system"),
+        (["--backbone", "mnasnet", "--pretrained", hostile("tiny_zip.pt")], "not torchvision.mnasnet1_0's weights"),
     ])
     func badOptionsAreOneLineAndExitTwo(_ extra: [String], _ expected: String) throws {
         let dir = Self.folder("bad")
@@ -153,6 +157,12 @@ struct TrainCLITests {
         #expect(result.status == 2, "\(extra): \(result.output)")
         #expect(result.output.contains(expected), "\(extra): \(result.output)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/results.csv"))
+    }
+
+    /// A checkpoint of TorchCheckpointTests' fixtures (hostile, or not a backbone's).
+    static func hostile(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TorchCheckpointTests/Fixtures/\(name)").path
     }
 
     /// A small dataset written by hand: two good images, and whatever `labels` holds.
