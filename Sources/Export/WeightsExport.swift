@@ -44,6 +44,32 @@ public enum WeightsExport {
     }
 }
 
+extension WeightsExport {
+    /// Writes `file`'s cspdarknet + pan-sppf weights (unfused) as safetensors under YOLOv5 v7.0's
+    /// state-dict names, which `Model('yolov5n.yaml', nc=…).load_state_dict(safetensors.torch.load_file(…))`
+    /// loads with no key missing or unexpected; returns the number of tensors written.
+    public static func yolov5(_ file: String, to path: String) throws(ExportError) -> Int {
+        let loaded: SafetensorsFile
+        do { loaded = try SafetensorsFile(path: file) } catch { throw .badInput("\(error)") }
+        guard loaded.metadata["format"] == "studyctl-weights", let specText = loaded.metadata["spec"],
+              let classes = loaded.metadata["classes"].flatMap(Int.init),
+              let spec = DetectorSpec(description: specText, classes: classes) else {
+            throw .badInput("\(file): not weights written by studyctl train (no model name in the file)")
+        }
+        guard YOLOv5Names.fits(spec) else { throw .badInput("\(file): --format yolov5 needs cspdarknet + pan-sppf (yolov5n), not \(spec)") }
+        let model = Detector(spec: spec, seed: 0)
+        do { try model.loadWeights(from: file) } catch { throw .badInput("\(error)") }
+        var tensors: [String: Tensor] = [:]
+        for (name, tensor) in model.stateDict() { tensors[YOLOv5Names.yolov5(name)!] = tensor }
+        // torch's BatchNorm2d also keeps num_batches_tracked (an int64 count); load_state_dict copies a float into it
+        for (path, module) in model.namedModules() where module is BatchNorm2d {
+            tensors[String(YOLOv5Names.yolov5(path + ".weight")!.dropLast("weight".count)) + "num_batches_tracked"] = Tensor(zeros: [])
+        }
+        do { try Safetensors.write(tensors, metadata: ["format": "pt"], to: path) } catch { throw .failed("\(error)") }
+        return tensors.count
+    }
+}
+
 /// Why an export did not happen: the input (exit 2) or the writing (exit 1).
 public enum ExportError: Error, CustomStringConvertible {
     case badInput(String)

@@ -74,6 +74,11 @@ public final class Trainer {
             emit(.message(partial.map { "Resuming from \(options.output)/checkpoint in epoch \($0.epoch) at batch \($0.nextBatch) of \(nb)" }
                           ?? "Resuming from \(options.output)/checkpoint after epoch \(resume.epoch) of \(options.epochs)"))
         } else {
+            if let weights = options.yolov5Weights {  // train.py --weights: intersect_dicts, then load_state_dict(strict=False)
+                let loaded = try YOLOv5Weights.load(weights, into: model)
+                emit(.message("Transferred \(loaded.transferred)/\(loaded.total) items from \(weights.file)"
+                              + (loaded.reinitialised.isEmpty ? "" : "; Detect's output convolutions re-initialised for \(spec.classes) classes")))
+            }
             if let pretrained = options.pretrained {  // train.py: the checkpoint's weights into the model it just built
                 let loaded = try PretrainedWeights.load(pretrained, into: model.backbone, spec: spec.backbone)
                 emit(.message("pretrained: \(loaded.tensors) trunk tensors from \(loaded.model) (\(pretrained.file), sha256 "

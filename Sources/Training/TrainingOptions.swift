@@ -1,6 +1,7 @@
 import Detection
 import Engine
 import Foundation
+import Results
 import Zoo
 
 /// Everything that defines a training run: the same options give the same bits.
@@ -24,6 +25,8 @@ public struct TrainingOptions: Sendable {
     public var workers = 1
     /// The backbone's published ImageNet weights to start from (nil: from scratch, as before).
     public var pretrained: PretrainedWeights.Source?
+    /// A YOLOv5 checkpoint the whole detector starts from (train.py's --weights).
+    public var yolov5Weights: WeightsFile?
 
     public enum OptimizerKind: String, Sendable, CaseIterable { case sgd = "SGD", adamW = "AdamW" }
 
@@ -38,6 +41,7 @@ public struct TrainingOptions: Sendable {
         if nominalBatch != 64 { text += "|nbs=\(nominalBatch)" }
         if minWarmupIterations != 100 { text += "|nw=\(minWarmupIterations)" }
         if let pretrained { text += "|pretrained=\(pretrained.sha256)" }
+        if let yolov5Weights { text += "|weights=\(yolov5Weights.sha256)" }
         return SHA256.hex(Array(text.utf8))
     }
 

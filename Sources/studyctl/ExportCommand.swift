@@ -39,7 +39,7 @@ extension StudyCtl {
         @Argument(help: "A weights file (.safetensors) of studyctl train, or a run folder.")
         var weights: String
 
-        @Option(help: "Export format (only onnx).")
+        @Option(help: "onnx, or yolov5: a cspdarknet + pan-sppf run's weights as safetensors under YOLOv5 v7.0's state-dict names.")
         var format: String = "onnx"
 
         @Option(help: "Image size the graph is fixed at, a multiple of 32 (default: the run's, else 640).")
@@ -64,7 +64,7 @@ extension StudyCtl {
         var referenceImage: String?
 
         func validate() throws {
-            guard format == "onnx" else { throw ValidationError("--format must be onnx, got '\(format)'") }
+            guard ["onnx", "yolov5"].contains(format) else { throw ValidationError("--format must be onnx or yolov5, got '\(format)'") }
             guard ONNXExport.opsets.contains(opset) else {
                 throw ValidationError("--opset must be from \(ONNXExport.opsets.lowerBound) to \(ONNXExport.opsets.upperBound), got \(opset)")
             }
@@ -74,6 +74,7 @@ extension StudyCtl {
         func run() throws {
             if let bundle { return try writeBundle(bundle) }
             let argument = WeightsArgument(weights, imgsz: imgsz)
+            if format == "yolov5" { return try writeYOLOv5(argument.file) }
             let (file, size) = (argument.file, argument.imageSize)
             let path = output ?? (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + ".onnx"
             let written: WeightsExport.Written
@@ -84,6 +85,15 @@ extension StudyCtl {
             print(String(format: "%@ → %@ (%@, %@, opset %d, %d nodes, %.1f MB)", file, path, written.spec,
                          dynamic ? "any batch and size" : "\(size) px", opset, written.nodes, Double(written.bytes) / 1e6))
             if let reference { try writeReference(model, size: size, folder: reference) }
+        }
+
+        /// The weights under YOLOv5's names, beside the weights file (or at --output).
+        func writeYOLOv5(_ file: String) throws {
+            let path = output ?? (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + "-yolov5.safetensors"
+            let count: Int
+            do { count = try WeightsExport.yolov5(file, to: path) } catch { throw CLIError(error) }
+            print("\(file) → \(path) (\(count) tensors under YOLOv5 v7.0's names)")
+            print("In YOLOv5: Model('models/yolov5n.yaml', nc=NC).load_state_dict(safetensors.torch.load_file('\(path)'))")
         }
 
         /// A latency bundle of every cell of the study (or run) folder `weights`.

@@ -99,6 +99,9 @@ extension StudyCtl {
         @Option(help: "Start the backbone from published ImageNet weights: a torch.save file, or 'imagenet' to find the reference's file where torchvision or timm caches it (studyctl never downloads).")
         var pretrained: String?
 
+        @Option(help: "Start the whole detector from a YOLOv5 v7.0 checkpoint (yolov5n.pt; cspdarknet + pan-sppf), as train.py --weights: Detect's output layers are re-initialised when the class count differs.")
+        var weights: String?
+
         @OptionGroup var threads: ThreadsOption
 
         @Option(help: "Run folder: results, weights, checkpoint, log.")
@@ -114,6 +117,7 @@ extension StudyCtl {
             guard warmupMinIters >= 0, warmupMinIters <= 1_000_000 else {
                 throw ValidationError("--warmup-min-iters must be from 0 to 1000000, got \(warmupMinIters)")
             }
+            guard pretrained == nil || weights == nil else { throw ValidationError("--pretrained and --weights start from different weights: give one") }
             guard patience >= 0 else { throw ValidationError("--patience must be 0 or more, got \(patience)") }
             guard synthTrain >= 1, synthVal >= 1, synthTrain <= 1_000_000, synthVal <= 1_000_000 else {
                 throw ValidationError("--synth-train and --synth-val must be from 1 to 1000000")
@@ -149,6 +153,15 @@ extension StudyCtl {
             (options.hyp, options.cosLR, options.patience) = (hyperparameters, cosLR, patience)
             options.optimizer = optimizer == .sgd ? .sgd : .adamW
             options.pretrained = source
+            if let weights {
+                do {
+                    let file = try PretrainedWeights.source(weights)
+                    _ = try YOLOv5Weights.check(file, spec: spec)
+                    options.yolov5Weights = file
+                } catch {
+                    throw CLIError.badInput("error: --weights: \(error)")
+                }
+            }
             try TrainCommand(options: options, yaml: yaml, cache: cache, resume: resume).run()
         }
 
