@@ -89,10 +89,14 @@ extension StudyCtl {
                                  r.step_s, r.forward_s, r.backward_s, r.images_per_s))
                     if let ms = r.infer_b1_ms { print(String(format: "inference, batch 1 at %d px, fused: %.1f ms", inferImgsz, ms)) }
                     print(String(format: "peak RSS %.0f MiB", r.peak_rss_mib))
+                    print(String(format: "roofline (measured now, %d threads): FMA peak %.1f GFLOP/s, memory %.1f GB/s", threads, r.peak_gflops, r.bandwidth_gbs))
+                    print(String(format: "training step: %.2f GFLOP (3 × forward × batch) in %.3f s = %.1f GFLOP/s, %.0f %% of the peak",
+                                 r.train_gflop_per_step, r.step_s, r.achieved_gflops, 100 * r.share_of_peak))
                     for (title, rows) in [("training step", r.profile_train), ("inference", r.profile_infer)] where !(rows ?? []).isEmpty {
                         print("\nper-op time, \(title) (ms per step):")
                         for row in rows ?? [] {
-                            print(row.op.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%9.2f  (%d calls)", row.ms, row.calls))
+                            print(row.op.padding(toLength: 28, withPad: " ", startingAt: 0)
+                                  + String(format: "%9.2f  (%d calls)  %@-bound", row.ms, row.calls, row.bound))
                         }
                     }
                 }

@@ -19,18 +19,31 @@ struct ModelBenchmark {
         var infer_imgsz: Int?
         var infer_b1_ms: Double?
         var peak_rss_mib: Double
+        /// Training FLOPs per step: 3 × the forward's GFLOPs (YOLOv5's 2 × MACs) × batch, as PyTorch
+        /// papers count a training step; over the step time, and as a share of the measured peak.
+        var train_gflop_per_step: Double
+        var achieved_gflops: Double
+        var peak_gflops: Double
+        var bandwidth_gbs: Double
+        var share_of_peak: Double
         var profile_train: [ProfileRow]?
         var profile_infer: [ProfileRow]?
     }
 
-    struct ProfileRow: Codable { var op: String; var ms: Double; var calls: Int }
+    struct ProfileRow: Codable {
+        var op: String; var ms: Double; var calls: Int
+        /// "compute" for convolutions and linear layers (their time goes to FMAs), "memory" for
+        /// the elementwise, normalisation, pooling and copy ops (their time goes to moving data).
+        var bound: String
+    }
 
     /// The profiler's totals as rows per step of `steps` steps.
     static func profileRows(steps: Int) -> [ProfileRow] {
         Profiler.drain().map { entry in
             // "conv2d(_:_:bias:…) backward" → "conv2d backward"
             let op = entry.name.replacingOccurrences(of: #"\(.*\)"#, with: "", options: .regularExpression)
-            return ProfileRow(op: op, ms: 1000 * entry.seconds / Double(steps), calls: entry.calls / steps)
+            let compute = op.contains("conv") || op.contains("linear")
+            return ProfileRow(op: op, ms: 1000 * entry.seconds / Double(steps), calls: entry.calls / steps, bound: compute ? "compute" : "memory")
         }
     }
 
@@ -90,10 +103,17 @@ struct ModelBenchmark {
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
+        let forwardGFLOPs = trunkOnly
+            ? ModelSummary(detector.backbone, imageSize: imageSize) { _ = detector.backbone($0) }.gflops
+            : ModelSummary(Detector(spec: spec, seed: 0), imageSize: imageSize).gflops
+        let stepGFLOP = 3 * forwardGFLOPs * Double(batch)
+        let ceilings = Roofline.measure()
         return Result(model: trunkOnly ? "\(spec.backbone) trunk" : spec.description, threads: threads,
                       imgsz: imageSize, batch: batch, forward_s: forward, backward_s: backward, step_s: stepSeconds,
                       images_per_s: Double(batch) / stepSeconds, infer_imgsz: trunkOnly ? nil : inferenceSize,
                       infer_b1_ms: inferenceMs, peak_rss_mib: Double(usage.ru_maxrss) / 1024,
+                      train_gflop_per_step: stepGFLOP, achieved_gflops: stepGFLOP / stepSeconds, peak_gflops: ceilings.gflops,
+                      bandwidth_gbs: ceilings.gbPerSecond, share_of_peak: stepGFLOP / stepSeconds / ceilings.gflops,
                       profile_train: trainProfile, profile_infer: inferProfile)
     }
 }
