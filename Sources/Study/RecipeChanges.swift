@@ -20,6 +20,7 @@ extension StudyFile {
         check("[train] optimizer", old.optimizer.rawValue, optimizer.rawValue)
         check("[train] cos_lr", old.cosLR, cosLR)
         check("[train] patience", old.patience, patience)
+        check("[train] freeze", old.freeze, freeze)
         for key in Hyperparameters.Key.allCases { check("[train] \(key.rawValue)", old.hyp[key], hyp[key]) }
         for backbone in Set(old.pretrained.keys).union(pretrained.keys).sorted() {
             check("[train] pretrained of \(backbone)", old.pretrained[backbone] ?? "none", pretrained[backbone] ?? "none")

@@ -48,6 +48,8 @@ public struct StudyFile: Sendable {
     /// `[train] pretrained`: per backbone (its description), "imagenet" or an absolute file path;
     /// a backbone not in it trains from scratch.
     public var pretrained: [String: String] = [:]
+    /// `[train] freeze`: the first layers that do not train (YOLOv5's --freeze; 0: none).
+    public var freeze = 0
 
     /// The seeds of every cell: seed, seed + 1, ….
     public var seeds: [UInt64] { (0..<repeats).map { seed + UInt64($0) } }

@@ -10,7 +10,7 @@ extension StudyFile {
         "study": ["name", "title", "description", "seed", "repeats"],
         "data": ["yaml", "synthetic"],
         "data.synthetic": ["kind", "preset", "train", "val", "imgsz", "seed"],
-        "train": ["epochs", "batch", "nbs", "warmup_min_iters", "imgsz", "optimizer", "cos_lr", "patience", "pretrained"],
+        "train": ["epochs", "batch", "nbs", "warmup_min_iters", "imgsz", "optimizer", "cos_lr", "patience", "pretrained", "freeze"],
         "grid": ["backbone", "neck", "imgsz"],
         "recommend": ["metric", "cost", "tolerance"],
         "report": ["formats", "language"],
@@ -226,6 +226,10 @@ extension StudyFile {
             }
 
             let pretrained = try pretrainedWeights(tr, backbones: backbones)
+            let freeze = try int(tr, "train", "freeze", default: 0, range: 0...1000)
+            if let b = backbones.first(where: { Freeze.layers($0) < freeze }) {
+                throw fail("train", "freeze", "`freeze` = \(freeze) is more than the \(Freeze.layers(b)) layers \(b) has to freeze (its backbone's and the context block)")
+            }
 
             let r = try table("recommend")
             if let r { try checkKeys(r, "recommend") }
@@ -256,7 +260,7 @@ extension StudyFile {
                 cost: try choice(r, "recommend", "cost", default: .params),
                 tolerance: try double(r, "recommend", "tolerance", default: 0.01, range: 0...1),
                 formats: formats, language: language, exportONNX: try bool(ex, "export", "onnx", default: true),
-                pretrained: pretrained)
+                pretrained: pretrained, freeze: freeze)
         }
 
         /// `[train] pretrained = "imagenet"` (every backbone that has published weights), or a

@@ -143,6 +143,7 @@ public final class StudyRunner {
         options.minWarmupIterations = study.minWarmupIterations
         (options.hyp, options.cosLR, options.patience, options.optimizer) = (study.hyp, study.cosLR, study.patience, study.optimizer)
         options.pretrained = data.pretrained[cell.backbone.description]
+        options.freeze = study.freeze
         let run = TrainingRun(options: options, data: data.data)
         let summary: RunSummary
         switch try run.run(listeners: listener.trainingListeners(for: cell, folder: layout), starting: { _ in setState(cell, .running, wall: nil) }) {

@@ -35,6 +35,8 @@ public final class Trainer {
         let spec = options.spec
         let model = Detector(spec: spec, seed: options.seed)
         _ = model.train()
+        let frozen = Freeze.apply(model, first: options.freeze)
+        if frozen > 0 { emit(.message("freeze: the first \(options.freeze) layers (\(frozen) tensors) do not train")) }
         let n = trainStore.dataset.count
         let nb = (n + options.batch - 1) / options.batch
         let nbs = options.nominalBatch  // train.py: nbs = 64

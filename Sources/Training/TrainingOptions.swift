@@ -27,6 +27,8 @@ public struct TrainingOptions: Sendable {
     public var pretrained: PretrainedWeights.Source?
     /// A YOLOv5 checkpoint the whole detector starts from (train.py's --weights).
     public var yolov5Weights: WeightsFile?
+    /// The first layers that do not train (train.py's --freeze; 0: none).
+    public var freeze = 0
 
     public enum OptimizerKind: String, Sendable, CaseIterable { case sgd = "SGD", adamW = "AdamW" }
 
@@ -42,6 +44,7 @@ public struct TrainingOptions: Sendable {
         if minWarmupIterations != 100 { text += "|nw=\(minWarmupIterations)" }
         if let pretrained { text += "|pretrained=\(pretrained.sha256)" }
         if let yolov5Weights { text += "|weights=\(yolov5Weights.sha256)" }
+        if freeze > 0 { text += "|freeze=\(freeze)" }
         return SHA256.hex(Array(text.utf8))
     }
 

@@ -102,6 +102,9 @@ extension StudyCtl {
         @Option(help: "Start the whole detector from a YOLOv5 v7.0 checkpoint (yolov5n.pt; cspdarknet + pan-sppf), as train.py --weights: Detect's output layers are re-initialised when the class count differs.")
         var weights: String?
 
+        @Option(help: "Freeze the first N layers, as YOLOv5's --freeze (10: cspdarknet's backbone and SPPF).")
+        var freeze: Int = 0
+
         @OptionGroup var threads: ThreadsOption
 
         @Option(help: "Run folder: results, weights, checkpoint, log.")
@@ -118,6 +121,7 @@ extension StudyCtl {
                 throw ValidationError("--warmup-min-iters must be from 0 to 1000000, got \(warmupMinIters)")
             }
             guard pretrained == nil || weights == nil else { throw ValidationError("--pretrained and --weights start from different weights: give one") }
+            guard freeze >= 0 else { throw ValidationError("--freeze must be 0 or more, got \(freeze)") }
             guard patience >= 0 else { throw ValidationError("--patience must be 0 or more, got \(patience)") }
             guard synthTrain >= 1, synthVal >= 1, synthTrain <= 1_000_000, synthVal <= 1_000_000 else {
                 throw ValidationError("--synth-train and --synth-val must be from 1 to 1000000")
@@ -153,6 +157,10 @@ extension StudyCtl {
             (options.hyp, options.cosLR, options.patience) = (hyperparameters, cosLR, patience)
             options.optimizer = optimizer == .sgd ? .sgd : .adamW
             options.pretrained = source
+            guard freeze <= Freeze.layers(spec.backbone) else {
+                throw CLIError.badInput("error: --freeze \(freeze): \(spec.backbone) has \(Freeze.layers(spec.backbone)) layers to freeze (its backbone's and the context block)")
+            }
+            options.freeze = freeze
             if let weights {
                 do {
                     let file = try PretrainedWeights.source(weights)

@@ -72,6 +72,7 @@ struct StudyFileTests {
         ("[grid]", "[grid\n", "study.toml:14: not valid TOML"),
         ("train = 10", "train = 10\npreset = \"eazy\"", "`preset` = \"eazy\" is not one of hard, easy in [data.synthetic] at study.toml:8 — did you mean `easy`?"),
         ("batch = 8", "batch = 8\nnbs = 0", "`nbs` = 0 is out of range 1...4096 in [train] at study.toml:12"),
+        ("batch = 8", "batch = 8\nfreeze = 12", "`freeze` = 12 is more than the 10 layers cspdarknet has to freeze (its backbone's and the context block) in [train] at study.toml:12"),
         ("batch = 8", "batch = 8\npretrained = \"coco\"", "`pretrained` = \"coco\": write \"imagenet\", or a table [train.pretrained]"),
         ("[grid]", "[train.pretrained]\nmobilenetv2 = \"imagenet\"\n[grid]",
          "`mobilenetv2` is not a backbone of [grid] (cspdarknet, ghostnet) in [train.pretrained] at study.toml:15"),
