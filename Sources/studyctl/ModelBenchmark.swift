@@ -32,8 +32,9 @@ struct ModelBenchmark {
 
     struct ProfileRow: Codable {
         var op: String; var ms: Double; var calls: Int
-        /// "compute" for convolutions and linear layers (their time goes to FMAs), "memory" for
-        /// the elementwise, normalisation, pooling and copy ops (their time goes to moving data).
+        /// "compute" for dense convolutions and linear layers (their time goes to FMAs), "memory" for
+        /// depthwise convolutions (9 or 25 multiply-adds per value read) and the elementwise,
+        /// normalisation, pooling and copy ops (their time goes to moving data).
         var bound: String
     }
 
@@ -42,7 +43,7 @@ struct ModelBenchmark {
         Profiler.drain().map { entry in
             // "conv2d(_:_:bias:…) backward" → "conv2d backward"
             let op = entry.name.replacingOccurrences(of: #"\(.*\)"#, with: "", options: .regularExpression)
-            let compute = op.contains("conv") || op.contains("linear")
+            let compute = (op.contains("conv") && !op.contains("depthwise")) || op.contains("linear")
             return ProfileRow(op: op, ms: 1000 * entry.seconds / Double(steps), calls: entry.calls / steps, bound: compute ? "compute" : "memory")
         }
     }
