@@ -21,11 +21,15 @@ extension StudyCtl {
                 OUTPUT/labels/<name>.txt in YOLO's format (class cx cy w h, normalised; --save-conf adds \
                 the confidence), which `studyctl eval` reads. Unreadable files are skipped with a warning.
 
+                An ONNX model (.onnx, as `studyctl export` or YOLOv5's export.py writes it) runs on the engine \
+                op by op, each op's inputs checked first; a graph fixed at S × S takes each image letterboxed \
+                to exactly S × S, a --dynamic one as above. Its class names come from its metadata.
+
                 Example:
                   studyctl detect --weights output/quickstart/runs/ghostnet__pan-aspp__s0 --source output/quickstart/dataset/images/val
                 """)
 
-        @Option(help: "Weights of studyctl train (.safetensors), or a run folder (its best weights).")
+        @Option(help: "Weights of studyctl train (.safetensors), a run folder (its best weights), or an ONNX model (studyctl's or YOLOv5's export).")
         var weights: String
 
         @Option(help: "An image file or a folder of images (JPEG, PNG).")
@@ -66,7 +70,10 @@ extension StudyCtl {
             let argument = WeightsArgument(weights, imgsz: imgsz)
             let (file, size) = (argument.file, argument.imageSize)
             let images = try imageFiles()
-            let (model, names) = try loadModel(file)
+            let model = try DetectionModel.load(file)
+            if let fixed = model.fixedSize, let imgsz, imgsz != fixed {
+                throw CLIError.badInput("error: \(file) is fixed at \(fixed) px; --imgsz \(imgsz) needs an export at that size (or --dynamic)")
+            }
             do {
                 try FileManager.default.createDirectory(atPath: output + (saveTxt ? "/labels" : ""), withIntermediateDirectories: true)
             } catch {
@@ -84,10 +91,10 @@ extension StudyCtl {
                     skipped += 1
                     continue
                 }
-                let found = detect(model, image, size: size, options: options)
+                let found = try detect(model, image, size: model.fixedSize ?? size, options: options)
                 boxes += found.count
                 let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-                try write(image, found, names: names, stem: stem)
+                try write(image, found, names: model.names, stem: stem)
                 let elapsed = Date().timeIntervalSince(started)
                 let eta = elapsed / Double(k + 1) * Double(images.count - k - 1)
                 progress(String(format: "%d/%d images, %d boxes, %.1f ms/image, ETA %@", k + 1, images.count, boxes,
@@ -96,14 +103,6 @@ extension StudyCtl {
             progress(nil)
             print("\(images.count - skipped) images, \(boxes) boxes → \(output)\(saveTxt ? " (labels in \(output)/labels)" : "")"
                   + (skipped > 0 ? "; \(skipped) unreadable file(s) skipped" : ""))
-        }
-
-        func loadModel(_ file: String) throws -> (Detector, [String]) {
-            do { return try WeightsExport.detector(file) } catch {
-                switch error {
-                case .badInput(let m), .failed(let m): throw CLIError.badInput("error: \(m)")
-                }
-            }
         }
 
         /// The image files of --source, sorted.
@@ -123,12 +122,15 @@ extension StudyCtl {
         /// detect.py on one image: letterbox padded to a multiple of 32, inference, NMS with the best
         /// class of each box, boxes back in the original image (normalised).
         // yolov5 v7.0 detect.py run, utils/augmentations.py letterbox(auto=True), utils/general.py scale_boxes
-        func detect(_ model: Detector, _ image: RGBImage, size: Int, options: NMSOptions) -> [Gallery.Box] {
-            let (lh, lw) = LetterboxSize.detect(image, size: size)
+        func detect(_ model: DetectionModel, _ image: RGBImage, size: Int, options: NMSOptions) throws -> [Gallery.Box] {
+            let (lh, lw) = model.fixedSize.map { ($0, $0) } ?? LetterboxSize.detect(image, size: size)
             let boxed = letterbox(image, height: lh, width: lw, scaleUp: true)
             let x = Batch(images: [boxed.image], labels: [[]], indices: [0]).images
-            let y = Autograd.withoutGrad { model.predict(x) }
-            let kept = Validator.detections(y.data, rows: y.shape[1], classes: model.spec.classes, options: options, multiLabel: false)
+            let y = try model.predict(x)
+            guard y.shape.rank == 3, y.shape[0] == 1, y.shape[2] > 5 else {
+                throw CLIError.badInput("error: \(weights): the model's output is \(y.shape.dims), not [1, N, 5 + classes] (YOLOv5's decoded rows)")
+            }
+            let kept = Validator.detections(y.data, rows: y.shape[1], classes: y.shape[2] - 5, options: options, multiLabel: false)
             let (w, h) = (Double(image.width), Double(image.height))
             return kept.map { p in
                 func sx(_ v: Float) -> Double { min(max((Double(v) - boxed.pad.x) / boxed.ratio, 0), w) / w }
