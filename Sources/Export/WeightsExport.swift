@@ -16,6 +16,14 @@ public enum WeightsExport {
 
     /// The detector a weights file holds, with its class names (fused and in evaluation mode).
     public static func detector(_ file: String) throws(ExportError) -> (Detector, [String]) {
+        let (model, names) = try unfused(file)
+        _ = model.eval()
+        model.fuse()
+        return (model, names)
+    }
+
+    /// The detector a weights file of `studyctl train` holds, as trained, with its class names.
+    static func unfused(_ file: String) throws(ExportError) -> (Detector, [String]) {
         let loaded: SafetensorsFile
         do { loaded = try SafetensorsFile(path: file) } catch { throw .badInput("\(error)") }
         guard loaded.metadata["format"] == "studyctl-weights", let specText = loaded.metadata["spec"],
@@ -27,8 +35,6 @@ public enum WeightsExport {
             ?? (0..<classes).map { "class\($0)" }
         let model = Detector(spec: spec, seed: 0)
         do { try model.loadWeights(from: file) } catch { throw .badInput("\(error)") }
-        _ = model.eval()
-        model.fuse()
         return (model, names)
     }
 
@@ -49,16 +55,10 @@ extension WeightsExport {
     /// state-dict names, which `Model('yolov5n.yaml', nc=…).load_state_dict(safetensors.torch.load_file(…))`
     /// loads with no key missing or unexpected; returns the number of tensors written.
     public static func yolov5(_ file: String, to path: String) throws(ExportError) -> Int {
-        let loaded: SafetensorsFile
-        do { loaded = try SafetensorsFile(path: file) } catch { throw .badInput("\(error)") }
-        guard loaded.metadata["format"] == "studyctl-weights", let specText = loaded.metadata["spec"],
-              let classes = loaded.metadata["classes"].flatMap(Int.init),
-              let spec = DetectorSpec(description: specText, classes: classes) else {
-            throw .badInput("\(file): not weights written by studyctl train (no model name in the file)")
+        let (model, _) = try unfused(file)
+        guard YOLOv5Names.fits(model.spec) else {
+            throw .badInput("\(file): --format yolov5 needs cspdarknet + pan-sppf (yolov5n), not \(model.spec)")
         }
-        guard YOLOv5Names.fits(spec) else { throw .badInput("\(file): --format yolov5 needs cspdarknet + pan-sppf (yolov5n), not \(spec)") }
-        let model = Detector(spec: spec, seed: 0)
-        do { try model.loadWeights(from: file) } catch { throw .badInput("\(error)") }
         var tensors: [String: Tensor] = [:]
         for (name, tensor) in model.stateDict() { tensors[YOLOv5Names.yolov5(name)!] = tensor }
         // torch's BatchNorm2d also keeps num_batches_tracked (an int64 count); load_state_dict copies a float into it
