@@ -90,8 +90,9 @@ package enum AllowList {
         "int32", "int", "int16", "short", "int8", "uint8", "bool",
     ]
 
-    /// The module classes a YOLOv5 v7.0 checkpoint pickles (models/yolo.py, models/common.py) and the
-    /// torch.nn classes they are built from; each becomes an inert record, nothing is constructed.
+    /// The module classes a YOLOv5 v7.0 checkpoint pickles (models/yolo.py, models/common.py; under
+    /// `yolov5.models.…` when trained with the PyPI package yolov5==7.0.x) and the torch.nn classes
+    /// they are built from; each becomes an inert record, nothing is constructed.
     static let moduleClasses: Set<String> = {
         var names: Set<String> = []
         for n in [
@@ -99,6 +100,7 @@ package enum AllowList {
             "ClassificationModel",
         ] {
             names.insert("models.yolo.\(n)")
+            names.insert("yolov5.models.yolo.\(n)")
         }
         for n in [
             "Conv", "DWConv", "DWConvTranspose2d", "Bottleneck", "BottleneckCSP", "CrossConv", "C3", "C3x",
@@ -106,6 +108,7 @@ package enum AllowList {
             "Expand", "Concat", "Proto", "Classify", "TransformerLayer", "TransformerBlock",
         ] {
             names.insert("models.common.\(n)")
+            names.insert("yolov5.models.common.\(n)")
         }
         let nn: [String: [String]] = [
             "conv": ["Conv1d", "Conv2d", "ConvTranspose2d"],

@@ -17,12 +17,19 @@ public enum YOLOv5Weights {
 
     /// Copies `source`'s tensors into `model` (cspdarknet + pan-sppf); throws one line when the
     /// architecture differs or a tensor outside Detect's convolutions is missing or misshapen.
-    public static func load(_ source: WeightsFile, into model: Detector) throws(PretrainedLoadError) -> Loaded {
+    /// `preferEMA` reads the checkpoint's `ema` when it has one, as val.py's attempt_load does;
+    /// otherwise `model`, as train.py's --weights does.
+    public static func load(_ source: WeightsFile, into model: Detector, preferEMA: Bool = false) throws(PretrainedLoadError) -> Loaded {
         guard YOLOv5Names.fits(model.spec) else {
             throw PretrainedLoadError("\(source.file): YOLOv5 weights fit cspdarknet + pan-sppf (yolov5n), not \(model.spec)")
         }
-        let checkpoint: TorchCheckpoint
-        do { checkpoint = try TorchCheckpoint.read(contentsOf: source.file) } catch { throw PretrainedLoadError("\(error)") }
+        var checkpoint: TorchCheckpoint
+        do {
+            checkpoint = try TorchCheckpoint.read(contentsOf: source.file)
+            if preferEMA, checkpoint.tensorKeys.contains("ema") { checkpoint = try TorchCheckpoint.read(contentsOf: source.file, key: "ema") }
+        } catch {
+            throw PretrainedLoadError("\(error)")
+        }
         let theirs = Dictionary(checkpoint.tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
         var transferred = 0, reinitialised: [String] = []
         var copies: [(Tensor, [Float])] = []

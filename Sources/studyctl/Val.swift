@@ -18,7 +18,7 @@ extension StudyCtl {
                 """
         )
 
-        @Option(help: "Weights written by studyctl train (DIR/weights/best.safetensors).")
+        @Option(help: "Weights written by studyctl train (DIR/weights/best.safetensors), or a YOLOv5 v7.0 yolov5n checkpoint (.pt).")
         var weights: String
 
         @Option(help: "data.yaml of the dataset.")
@@ -45,6 +45,39 @@ extension StudyCtl {
 
         func run() throws {
             threads.apply()
+            let yaml = try inputProblem { () throws(InputProblem) in try DataYAML.load(data) }
+            let model = try loadModel(classes: yaml.names.count)
+            let classes = model.spec.classes
+            guard yaml.names.count == classes else {
+                throw CLIError.badInput("error: \(data): names \(yaml.names.count) classes, the weights were trained for \(classes)")
+            }
+            let dataset = try inputProblem { () throws(InputProblem) in try DetectionDataset.load(yaml, split: split) }
+            for problem in dataset.ignored.prefix(20) { warn("warning: ignoring \(problem)") }
+            let store = ImageStore(dataset, imageSize: imgsz, forTraining: false)
+            _ = store.cacheAll()
+            let loss = YOLOv5Loss(hyp: Hyperparameters().lossGains(classes: classes, imageSize: imgsz),
+                                  anchors: model.detect.gridAnchors, classes: classes)
+            let out = Validator(store: store, batchSize: batch).run(model, loss: loss)
+            print(EvalTable.yolov5(out.metrics, names: yaml.names, verbose: verbose))
+            print(String(format: "Speed: %.1f s for %d images (%.1f ms per image, NMS included)", out.seconds, dataset.count,
+                         1000 * out.seconds / Double(max(dataset.count, 1))))
+        }
+
+        /// The weights: studyctl's (the model named in the file), or a YOLOv5 v7.0 checkpoint (.pt,
+        /// read without running it: yolov5n's layers, its EMA when it has one, as val.py loads it).
+        func loadModel(classes: Int) throws -> Detector {
+            if weights.hasSuffix(".pt") {
+                let model = Detector(spec: DetectorSpec(backbone: BackboneSpec(.cspdarknet), neck: .panSPPF, classes: classes), seed: 0)
+                do {
+                    let loaded = try YOLOv5Weights.load(try PretrainedWeights.source(weights), into: model, preferEMA: true)
+                    guard loaded.reinitialised.isEmpty else {
+                        throw PretrainedLoadError("\(weights): its Detect is not for the \(classes) classes of \(data)")
+                    }
+                } catch {
+                    throw CLIError.badInput("error: \(error)")
+                }
+                return model
+            }
             let file: SafetensorsFile
             do { file = try SafetensorsFile(path: weights) } catch { throw CLIError.badInput("error: \(error)") }
             guard file.metadata["format"] == "studyctl-weights", let specText = file.metadata["spec"],
@@ -54,22 +87,9 @@ extension StudyCtl {
             guard let spec = DetectorSpec(description: specText, classes: classes) else {
                 throw CLIError.badInput("error: \(weights): unknown model '\(specText)'")
             }
-            let yaml = try inputProblem { () throws(InputProblem) in try DataYAML.load(data) }
-            guard yaml.names.count == classes else {
-                throw CLIError.badInput("error: \(data): names \(yaml.names.count) classes, the weights were trained for \(classes)")
-            }
-            let dataset = try inputProblem { () throws(InputProblem) in try DetectionDataset.load(yaml, split: split) }
-            for problem in dataset.ignored.prefix(20) { warn("warning: ignoring \(problem)") }
             let model = Detector(spec: spec, seed: 0)
             do { try model.loadWeights(from: weights) } catch { throw CLIError.badInput("error: \(error)") }
-            let store = ImageStore(dataset, imageSize: imgsz, forTraining: false)
-            _ = store.cacheAll()
-            let loss = YOLOv5Loss(hyp: Hyperparameters().lossGains(classes: classes, imageSize: imgsz),
-                                  anchors: model.detect.gridAnchors, classes: classes)
-            let out = Validator(store: store, batchSize: batch).run(model, loss: loss)
-            print(EvalTable.yolov5(out.metrics, names: yaml.names, verbose: verbose))
-            print(String(format: "Speed: %.1f s for %d images (%.1f ms per image, NMS included)", out.seconds, dataset.count,
-                         1000 * out.seconds / Double(max(dataset.count, 1))))
+            return model
         }
     }
 }
