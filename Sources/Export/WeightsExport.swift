@@ -23,7 +23,7 @@ public enum WeightsExport {
     }
 
     /// The detector a weights file of `studyctl train` holds, as trained, with its class names.
-    static func unfused(_ file: String) throws(ExportError) -> (Detector, [String]) {
+    public static func unfused(_ file: String) throws(ExportError) -> (Detector, [String]) {
         let loaded: SafetensorsFile
         do { loaded = try SafetensorsFile(path: file) } catch { throw .badInput("\(error)") }
         guard loaded.metadata["format"] == "studyctl-weights", let specText = loaded.metadata["spec"],

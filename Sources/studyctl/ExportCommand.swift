@@ -76,7 +76,7 @@ extension StudyCtl {
             let argument = WeightsArgument(weights, imgsz: imgsz)
             if format == "yolov5" { return try writeYOLOv5(argument.file) }
             let (file, size) = (argument.file, argument.imageSize)
-            let path = output ?? (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + ".onnx"
+            let path = output ?? Self.stem(file) + ".onnx"
             let written: WeightsExport.Written
             do { written = try WeightsExport.onnx(file, imageSize: size, opset: opset, dynamic: dynamic, to: path) } catch {
                 throw CLIError(error)
@@ -87,9 +87,14 @@ extension StudyCtl {
             if let reference { try writeReference(model, size: size, folder: reference) }
         }
 
+        /// The weights file without its .safetensors, where an export writes beside it.
+        static func stem(_ file: String) -> String {
+            file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file
+        }
+
         /// The weights under YOLOv5's names, beside the weights file (or at --output).
         func writeYOLOv5(_ file: String) throws {
-            let path = output ?? (file.hasSuffix(".safetensors") ? String(file.dropLast(".safetensors".count)) : file) + "-yolov5.safetensors"
+            let path = output ?? Self.stem(file) + "-yolov5.safetensors"
             let count: Int
             do { count = try WeightsExport.yolov5(file, to: path) } catch { throw CLIError(error) }
             print("\(file) → \(path) (\(count) tensors under YOLOv5 v7.0's names)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Detection
 import Engine
+import Export
 import Foundation
 import Results
 import Training
@@ -78,18 +79,7 @@ extension StudyCtl {
                 }
                 return model
             }
-            let file: SafetensorsFile
-            do { file = try SafetensorsFile(path: weights) } catch { throw CLIError.badInput("error: \(error)") }
-            guard file.metadata["format"] == "studyctl-weights", let specText = file.metadata["spec"],
-                  let classes = file.metadata["classes"].flatMap(Int.init) else {
-                throw CLIError.badInput("error: \(weights): not weights written by studyctl train (no model name in the file)")
-            }
-            guard let spec = DetectorSpec(description: specText, classes: classes) else {
-                throw CLIError.badInput("error: \(weights): unknown model '\(specText)'")
-            }
-            let model = Detector(spec: spec, seed: 0)
-            do { try model.loadWeights(from: weights) } catch { throw CLIError.badInput("error: \(error)") }
-            return model
+            do { return try WeightsExport.unfused(weights).0 } catch { throw CLIError(error) }
         }
     }
 }
