@@ -1,6 +1,6 @@
-/// The depthwise path: forward on oneDNN for two images or more; otherwise, and for backward,
-/// one task per (image, channel) plane and weights reduced per channel. `DepthwiseSIMD` runs
-/// dilation 1 at stride 1 or 2; `DepthwiseKernel` (scalar) the rest.
+/// The depthwise path: forward on oneDNN for two images or more, otherwise one task per
+/// (image, channel) plane on `DepthwiseSIMD`; backward on `DepthwiseBlocked`, 8 channels at a
+/// time. `DepthwiseKernel` (scalar) runs the geometries those two do not.
 enum DepthwiseConv {
     static func forward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _ y: Tensor) {
         let (n, c) = (x.shape[0], x.shape[1])
@@ -24,7 +24,7 @@ enum DepthwiseConv {
         }
         let simd = DepthwiseSIMD.supports(g)
         ThreadPool.shared.parallelFor(n * c) { planes in
-            let padded = simd ? PaddedPlane(g, base: Scratch.buffer(0, count: DepthwiseSIMD.scratch(g).plane)) : nil
+            let padded = simd ? PaddedPlane(g, base: Scratch.buffer(0, count: PaddedPlane.floats(g))) : nil
             for p in planes {
                 let ch = p % c, b = bias?.data[ch] ?? 0
                 if let padded {
@@ -37,48 +37,39 @@ enum DepthwiseConv {
     }
 
     static func backward(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _ dy: Tensor) {
+        if DepthwiseBlocked.supports(g) {
+            DepthwiseBlocked.backward(x, w, g, dy)
+        } else {
+            scalarBackward(x, w, g, dy)
+        }
+        if let bias, bias.requiresGrad { biasBackward(dy, bias) }
+    }
+
+    /// Other geometries (dilation 2 and more): `DepthwiseKernel`, one task per plane for dx and
+    /// one per channel for dw.
+    static func scalarBackward(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry, _ dy: Tensor) {
         let (n, c) = (x.shape[0], x.shape[1])
         let (inPlane, outPlane, taps) = (g.height * g.width, g.outPlane, g.kernelH * g.kernelW)
-        let simd = DepthwiseSIMD.supports(g)
-        let sizes = DepthwiseSIMD.scratch(g)
         if x.requiresGrad {
             let (dx, accumulate) = x.gradTarget()
-            let transposed = DepthwiseSIMD.transposedGeometry(g)
-            let planeGeometry = transposed ?? g
-            let planeSize = max(sizes.plane, PaddedPlane.floats(planeGeometry))
             ThreadPool.shared.parallelFor(n * c) { planes in
-                let padded = simd ? PaddedPlane(planeGeometry, base: Scratch.buffer(0, count: planeSize)) : nil
-                let rows = simd ? Scratch.buffer(1, count: sizes.dy) : nil
                 for p in planes {
-                    let grad = dy.data + p * outPlane, weight = w.data + (p % c) * taps, target = dx + p * inPlane
-                    if let padded, let rows {
-                        DepthwiseSIMD.backwardInput(grad, weight, g, target, accumulate: accumulate, transposed: transposed,
-                                                    plane: padded, dyRows: rows)
-                    } else {
-                        if !accumulate { target.update(repeating: 0, count: inPlane) }
-                        DepthwiseKernel.backwardInput(grad, weight, g, target)
-                    }
+                    let target = dx + p * inPlane
+                    if !accumulate { target.update(repeating: 0, count: inPlane) }
+                    DepthwiseKernel.backwardInput(dy.data + p * outPlane, w.data + (p % c) * taps, g, target)
                 }
             }
         }
         if w.requiresGrad {
             let dw = w.zeroedGradTarget()
             ThreadPool.shared.parallelFor(c) { channels in
-                let padded = simd ? PaddedPlane(g, base: Scratch.buffer(0, count: sizes.plane)) : nil
-                let rows = simd ? Scratch.buffer(1, count: sizes.dy) : nil
                 for ch in channels {
                     for img in 0..<n {
                         let p = img * c + ch
-                        if let padded, let rows {
-                            DepthwiseSIMD.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps,
-                                                         plane: padded, dyRows: rows)
-                        } else {
-                            DepthwiseKernel.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps)
-                        }
+                        DepthwiseKernel.backwardWeight(dy.data + p * outPlane, x.data + p * inPlane, g, dw + ch * taps)
                     }
                 }
             }
         }
-        if let bias, bias.requiresGrad { biasBackward(dy, bias) }
     }
 }

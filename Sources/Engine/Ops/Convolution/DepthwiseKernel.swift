@@ -1,5 +1,5 @@
 /// Scalar direct depthwise convolution on one plane, forward and backward: the twin of
-/// `DepthwiseSIMD`, used for the geometries it does not take (dilation > 1, stride > 2).
+/// `DepthwiseSIMD` and `DepthwiseBlocked`, for the geometries they do not take (dilation > 1, stride > 2).
 enum DepthwiseKernel {
     /// y[H', W'] = Σ_ki,kj w[ki, kj] · x[y·s − p + ki·d, x·s − p + kj·d] (+ bias).
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: Float,

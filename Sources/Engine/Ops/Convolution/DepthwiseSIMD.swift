@@ -1,10 +1,10 @@
-/// Vectorised depthwise convolution for dilation 1 and stride 1 or 2, forward and backward.
+/// Vectorised depthwise forward for dilation 1 and stride 1 or 2, on one plane (batch-1 inference).
 ///
 /// Each plane is first copied into a zero-padded buffer split by column phase (column c goes to
 /// phase c mod stride, index c / stride). Then every kernel tap (ki, kj) reads output row oy from
 /// one contiguous run: padded row oy·stride + ki, phase kj mod stride, offset kj / stride — so
 /// the inner loops are plain 16-lane loads and multiply-adds with no bounds checks.
-/// `DepthwiseKernel` is the scalar twin, kept for other dilations and strides and as the oracle.
+/// `DepthwiseKernel` is the scalar twin, kept for other dilations and strides.
 struct PaddedPlane {
     let rows: Int, rowStride: Int, phases: Int
     let base: UnsafeMutablePointer<Float>
@@ -118,14 +118,10 @@ enum DepthwiseSIMD {
         g.dilation == 1 && (g.stride == 1 || g.stride == 2) && g.kernelH <= 7 && g.kernelW <= 7
     }
 
-    /// Scratch floats per thread: the padded plane, a zero-padded copy of dy, and the gradient plane.
-    static func scratch(_ g: ConvGeometry) -> (plane: Int, dy: Int) {
-        (PaddedPlane.floats(g), g.outHeight * ((g.outWidth + 15) / 16 * 16))
-    }
 
     /// y[H', W'] = bias + Σ_ki,kj w[ki, kj] · x[y·s − p + ki, x·s − p + kj] for one plane.
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: Float, _ g: ConvGeometry,
-                        _ y: UnsafeMutablePointer<Float>, accumulate: Bool = false, plane: PaddedPlane) {
+                        _ y: UnsafeMutablePointer<Float>, plane: PaddedPlane) {
         plane.fill(from: x, height: g.height, width: g.width, padding: g.padding)
         let (oh, ow, kh, kw) = (g.outHeight, g.outWidth, g.kernelH, g.kernelW)
         for oy in 0..<oh {
@@ -138,86 +134,11 @@ enum DepthwiseSIMD {
                     for kj in 0..<kw { acc = acc.addingProduct(plane.tap(r, kj).vec(start), Vec(repeating: w[ki * kw + kj])) }
                 }
                 if start + 16 <= ow {
-                    out.store(accumulate ? out.vec(start) + acc : acc, start)
+                    out.store(acc, start)
                 } else {
-                    for i in 0..<(ow - start) { out[start + i] = accumulate ? out[start + i] + acc[i] : acc[i] }
+                    for i in 0..<(ow - start) { out[start + i] = acc[i] }
                 }
                 start += 16
-            }
-        }
-    }
-
-    /// Copies dy [H', W'] into rows padded with zeros to a whole number of vectors.
-    static func padRows(_ dy: UnsafePointer<Float>, _ g: ConvGeometry, into t: UnsafeMutablePointer<Float>) -> Int {
-        let (oh, ow) = (g.outHeight, g.outWidth)
-        let stride = (ow + 15) / 16 * 16
-        for oy in 0..<oh {
-            (t + oy * stride).update(from: dy + oy * ow, count: ow)
-            (t + oy * stride + ow).update(repeating: 0, count: stride - ow)
-        }
-        return stride
-    }
-
-    /// The geometry of stride-1 backward-input as a forward pass: dx is dy, padded by k − 1 − p,
-    /// correlated with the flipped kernel. Nil when it does not apply (stride 2, or p ≥ k).
-    static func transposedGeometry(_ g: ConvGeometry) -> ConvGeometry? {
-        guard g.stride == 1, g.kernelH == g.kernelW, g.padding <= g.kernelH - 1 else { return nil }
-        return ConvGeometry(channels: 1, height: g.outHeight, width: g.outWidth, kernelH: g.kernelH, kernelW: g.kernelW,
-                            stride: 1, padding: g.kernelH - 1 - g.padding, dilation: 1)
-    }
-
-    /// dx[H, W] (+)= Σ over outputs of w[ki, kj] · dy: at stride 1 a correlation of the padded dy
-    /// with the flipped kernel (`transposed` from `transposedGeometry`, its plane in `plane`); at
-    /// stride 2 a scatter through the padded plane.
-    static func backwardInput(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: ConvGeometry,
-                              _ dx: UnsafeMutablePointer<Float>, accumulate: Bool, transposed: ConvGeometry?,
-                              plane: PaddedPlane, dyRows: UnsafeMutablePointer<Float>) {
-        if let transposed {
-            let taps = g.kernelH * g.kernelW
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: taps) { flipped in
-                for t in 0..<taps { flipped[t] = w[taps - 1 - t] }
-                forward(dy, UnsafePointer(flipped.baseAddress!), bias: 0, transposed, dx, accumulate: accumulate, plane: plane)
-            }
-            return
-        }
-        plane.base.update(repeating: 0, count: plane.phases * plane.rows * plane.rowStride)
-        let stride = padRows(dy, g, into: dyRows)
-        let (oh, kh, kw) = (g.outHeight, g.kernelH, g.kernelW)
-        for oy in 0..<oh {
-            let grad = dyRows + oy * stride
-            for ki in 0..<kh {
-                let r = oy * g.stride + ki
-                for kj in 0..<kw {
-                    let weight = w[ki * kw + kj], dst = plane.tap(r, kj)
-                    var start = 0
-                    while start < stride {
-                        dst.store(dst.vec(start).addingProduct(grad.vec(start), Vec(repeating: weight)), start)
-                        start += 16
-                    }
-                }
-            }
-        }
-        plane.drain(into: dx, height: g.height, width: g.width, padding: g.padding, accumulate: accumulate)
-    }
-
-    /// dw[kH, kW] += Σ_y,x dy[y, x] · x[y·s − p + ki, x·s − p + kj] for one plane.
-    static func backwardWeight(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ g: ConvGeometry,
-                               _ dw: UnsafeMutablePointer<Float>, plane: PaddedPlane, dyRows: UnsafeMutablePointer<Float>) {
-        plane.fill(from: x, height: g.height, width: g.width, padding: g.padding)
-        let stride = padRows(dy, g, into: dyRows)
-        let (oh, kh, kw) = (g.outHeight, g.kernelH, g.kernelW)
-        for ki in 0..<kh {
-            for kj in 0..<kw {
-                var acc = Vec()
-                for oy in 0..<oh {
-                    let grad = dyRows + oy * stride, src = plane.tap(oy * g.stride + ki, kj)
-                    var start = 0
-                    while start < stride {
-                        acc = acc.addingProduct(grad.vec(start), src.vec(start))
-                        start += 16
-                    }
-                }
-                dw[ki * kw + kj] += acc.sum()
             }
         }
     }
