@@ -22,7 +22,8 @@ def conv(name, x, o, k, stride, groups):
 
 
 def batchnorm(x, p):
-    return F.batch_norm(x, torch.zeros(32), torch.ones(32), p[0], p[1], training=True, momentum=0.03, eps=1e-3)
+    c = x.shape[1]
+    return F.batch_norm(x, torch.zeros(c), torch.ones(c), p[0], p[1], training=True, momentum=0.03, eps=1e-3)
 
 
 CASES = [
@@ -34,7 +35,11 @@ CASES = [
     conv("dw3x3 64 40x40 s2", (16, 64, 40, 40), 64, 3, 2, 64),
     conv("dw5x5 64 40x40 s1", (16, 64, 40, 40), 64, 5, 1, 64),
     conv("dw5x5 64 40x40 s2", (16, 64, 40, 40), 64, 5, 2, 64),
+    conv("dw3x3 480 10x10 s1", (16, 480, 10, 10), 480, 3, 1, 480),
+    conv("dw3x3 960 5x5 s1 (P5)", (16, 960, 5, 5), 960, 3, 1, 960),
     ("batchnorm 32x80x80", (16, 32, 80, 80), [(32,), (32,)], 0.0, batchnorm),
+    ("batchnorm 120x20x20", (16, 120, 20, 20), [(120,), (120,)], 0.0, batchnorm),
+    ("batchnorm 256x5x5 (P5)", (16, 256, 5, 5), [(256,), (256,)], 0.0, batchnorm),
     ("silu 32x80x80", (16, 32, 80, 80), [], 0.0, lambda x, p: F.silu(x)),
 ]
 

@@ -24,6 +24,7 @@ struct Conv2dTests {
         Case(name: "depthwise 3x3 stride 2", x: [2, 3, 9, 8], w: [3, 1, 3, 3], stride: 2, padding: 1, groups: 3),
         Case(name: "depthwise 5x5", x: [2, 3, 9, 7], w: [3, 1, 5, 5], padding: 2, groups: 3),
         Case(name: "depthwise 5x5 stride 2", x: [1, 3, 11, 10], w: [3, 1, 5, 5], stride: 2, padding: 2, groups: 3),
+        Case(name: "depthwise 3x3 padding 0 (scalar path)", x: [2, 3, 6, 5], w: [3, 1, 3, 3], groups: 3),
         Case(name: "depthwise dilation 2", x: [1, 2, 9, 9], w: [2, 1, 3, 3], padding: 2, dilation: 2, groups: 2),
         Case(name: "6x6 stride 2 pad 2 (YOLOv5 stem)", x: [2, 3, 12, 10], w: [4, 3, 6, 6], stride: 2, padding: 2),
         Case(name: "depthwise 3x3 stride 2, rows wider than 32", x: [1, 2, 5, 37], w: [2, 1, 3, 3], stride: 2, padding: 1, groups: 2),
