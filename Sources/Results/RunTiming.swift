@@ -14,10 +14,17 @@ public struct RunTiming: Sendable, Equatable, Codable {
     public var validationSeconds: Double
     /// Seconds from start to the last write, over every process that worked on the run.
     public var wallSeconds: Double
+    /// CPU seconds the data loader's workers spent building training batches (decode, mosaic,
+    /// perspective, HSV, flips), and seconds the training step waited for one. Nil in files
+    /// written before they were measured.
+    public var loaderSeconds: Double?
+    public var dataWaitSeconds: Double?
 
-    public init(threads: Int, epochs: Int, trainSeconds: Double, trainImages: Int, validationSeconds: Double, wallSeconds: Double) {
+    public init(threads: Int, epochs: Int, trainSeconds: Double, trainImages: Int, validationSeconds: Double, wallSeconds: Double,
+                loaderSeconds: Double? = nil, dataWaitSeconds: Double? = nil) {
         (self.threads, self.epochs, self.trainSeconds, self.trainImages) = (threads, epochs, trainSeconds, trainImages)
         (self.validationSeconds, self.wallSeconds) = (validationSeconds, wallSeconds)
+        (self.loaderSeconds, self.dataWaitSeconds) = (loaderSeconds, dataWaitSeconds)
     }
 
     /// Training images per second.

@@ -51,6 +51,8 @@ public final class Trainer {
         var stopper = (best: 0.0, epoch: 0)
         var rows: [EpochResult] = []
         var trainSeconds = 0.0, trainImages = 0, validationSeconds = 0.0
+        // Nil when resuming a run whose earlier epochs were timed without them.
+        var loaderSeconds: Double? = 0, dataWaitSeconds: Double? = 0
         var anchorMessage = ""
         var partial: Checkpoint.PartialEpoch?
         let ema: ModelEMA
@@ -71,7 +73,10 @@ public final class Trainer {
             accumulate = resume.accumulate
             for (group, m) in zip(optimizer.groups, resume.momentum) { group.momentum = m }
             rows = resume.rows
-            if let prior { (trainSeconds, trainImages, validationSeconds) = (prior.trainSeconds, prior.trainImages, prior.validationSeconds) }
+            if let prior {
+                (trainSeconds, trainImages, validationSeconds) = (prior.trainSeconds, prior.trainImages, prior.validationSeconds)
+                (loaderSeconds, dataWaitSeconds) = (prior.loaderSeconds, prior.dataWaitSeconds)
+            }
             anchorMessage = resume.autoAnchorMessage
             emit(.message(partial.map { "Resuming from \(options.output)/checkpoint in epoch \($0.epoch) at batch \($0.nextBatch) of \(nb)" }
                           ?? "Resuming from \(options.output)/checkpoint after epoch \(resume.epoch) of \(options.epochs)"))
@@ -122,7 +127,8 @@ public final class Trainer {
         }
         func timing() -> RunTiming {
             RunTiming(threads: ThreadPool.shared.threadCount, epochs: rows.count, trainSeconds: trainSeconds, trainImages: trainImages,
-                      validationSeconds: validationSeconds, wallSeconds: (prior?.wallSeconds ?? 0) + Date().timeIntervalSince(started))
+                      validationSeconds: validationSeconds, wallSeconds: (prior?.wallSeconds ?? 0) + Date().timeIntervalSince(started),
+                      loaderSeconds: loaderSeconds, dataWaitSeconds: dataWaitSeconds)
         }
         while epoch < options.epochs {
             _ = model.train()
@@ -137,6 +143,10 @@ public final class Trainer {
             let epochStart = Date()
             var images = resumed?.images ?? 0
             var timedImages = 0
+            func addLoaderTimes() {
+                loaderSeconds = loaderSeconds.map { $0 + loader.buildSeconds }
+                dataWaitSeconds = dataWaitSeconds.map { $0 + loader.waitSeconds }
+            }
             for i in (resumed?.nextBatch ?? 0)..<nb {
                 guard let batch = loader.nextBatch() else { break }
                 let ni = i + nb * epoch
@@ -172,6 +182,7 @@ public final class Trainer {
                 if Trainer.interruptRequested && lastOptStep == ni && i + 1 < nb {
                     trainSeconds += Date().timeIntervalSince(epochStart)
                     trainImages += timedImages
+                    addLoaderTimes()
                     let inside = Checkpoint.PartialEpoch(epoch: epoch, nextBatch: i + 1, box: mean.box, obj: mean.obj, cls: mean.cls,
                                                          images: images)
                     emit(.stopped(checkpoint: checkpoint(inside: inside), timing: timing()))
@@ -181,6 +192,7 @@ public final class Trainer {
             let epochSeconds = Date().timeIntervalSince(epochStart)
             trainSeconds += epochSeconds
             trainImages += timedImages
+            addLoaderTimes()
             let lrs = optimizer.groups.map(\.lr)
 
             for (name, tensor) in ema.states { evalState[name]!.data.update(from: tensor.data, count: tensor.count) }

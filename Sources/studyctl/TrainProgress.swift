@@ -74,6 +74,10 @@ final class TrainProgress: TrainingListener {
                         reason.prefix(1).uppercased() + reason.dropFirst(), run.timing.wallSeconds, run.summary.bestEpoch,
                         run.summary.best.map50, run.summary.best.map50to95, run.timing.imagesPerSecond,
                         run.timing.validationSecondsPerEpoch))
+            if let loader = run.timing.loaderSeconds, let wait = run.timing.dataWaitSeconds, run.timing.trainSeconds > 0 {
+                line(String(format: "Data loader: %.1f CPU-seconds building batches (%.0f%% of the %.0f s of training), the step waited %.1f s for data",
+                            loader, 100 * loader / run.timing.trainSeconds, run.timing.trainSeconds, wait))
+            }
         }
     }
 

@@ -17,6 +17,13 @@ public final class TrainLoader: @unchecked Sendable {
     private let depth: Int
     private var stopped = false
     private var threads: [Thread] = []
+    private var building = 0.0, waiting = 0.0
+
+    /// CPU seconds the workers have spent building batches: the share of the cores the loader
+    /// takes from the training step.
+    public var buildSeconds: Double { condition.lock(); defer { condition.unlock() }; return building }
+    /// Seconds `nextBatch` has waited for a batch that was not built yet.
+    public var waitSeconds: Double { condition.lock(); defer { condition.unlock() }; return waiting }
 
     /// The epoch's shuffled order (`torch.randperm` of the seed and epoch; drop_last false).
     public static func shuffledOrder(count: Int, seed: UInt64, epoch: Int) -> [Int] {
@@ -58,7 +65,11 @@ public final class TrainLoader: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard consumed < batchCount else { return nil }
-        while ready[consumed] == nil { condition.wait() }
+        if ready[consumed] == nil {
+            let began = Date()
+            while ready[consumed] == nil { condition.wait() }
+            waiting += Date().timeIntervalSince(began)
+        }
         let batch = ready.removeValue(forKey: consumed)
         consumed += 1
         condition.broadcast()
@@ -76,13 +87,23 @@ public final class TrainLoader: @unchecked Sendable {
             let k = next
             next += 1
             condition.unlock()
+            let began = Self.threadCPUSeconds()
             let indices = Array(order[(k * batchSize)..<min(order.count, (k + 1) * batchSize)])
             let samples = indices.map(make)
             let batch = Batch(images: samples.map(\.image), labels: samples.map(\.labels), indices: indices)
+            let spent = Self.threadCPUSeconds() - began
             condition.lock()
+            building += spent
             ready[k] = batch
             condition.broadcast()
             condition.unlock()
         }
+    }
+
+    /// CPU seconds the calling thread has run.
+    private static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

@@ -7,19 +7,53 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor, bias: Tensor, runningMean: 
                         training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
     let started = Profiler.start()
     defer { Profiler.stop(started, "batchNorm2d") }
-    let (n, c, h, w) = x.shape.nchw("batchNorm2d")
-    for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVar", runningVar)] {
-        require(t.shape == [c], "batchNorm2d: \(name) has shape \(t.shape), expected [\(c)] for input \(x.shape)")
-    }
-    let plane = h * w, count = n * plane
-    require(!training || count > 1, "batchNorm2d: training needs more than one value per channel, got input \(x.shape)")
+    let bn = BatchNormStatistics(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                 training: training, momentum: momentum, eps: eps, op: "batchNorm2d")
     let y = Tensor(uninitialized: x.shape)
-    // Per channel: the mean and 1/√(var + eps) used, kept for backward.
-    let stats = Storage(count: 2 * c)
-    let mean = stats.pointer, invStd = stats.pointer + c
-    ThreadPool.shared.parallelFor(c) { channels in
-        for ch in channels {
-            if training {
+    bn.normalise(into: y, then: Identity())
+    if Autograd.needsGrad(x, weight, bias) {
+        Autograd.record([y]) {
+            guard let dy = y.grad else { return }
+            let grads = bn.gradientTargets()
+            ThreadPool.shared.parallelFor(bn.c) { channels in
+                for ch in channels { bn.backward(ch, grads) { img in UnsafePointer(dy.data + bn.offset(img, ch)) } }
+            }
+        }
+    }
+    if !training { Trace.record(.batchNorm(epsilon: eps), [x, weight, bias, runningMean, runningVar], y) }
+    return y
+}
+
+/// What BatchNorm's forward and backward share: the input, the per-channel mean and 1/√(var + eps)
+/// used (batch statistics in training, running ones in evaluation), and the backward per channel.
+struct BatchNormStatistics {
+    let x: Tensor, weight: Tensor, bias: Tensor
+    let n: Int, c: Int, plane: Int, training: Bool
+    /// mean[0..<c], then invStd[0..<c]; kept alive by the backward closure that holds this value.
+    let stats: Storage
+
+    var mean: UnsafeMutablePointer<Float> { stats.pointer }
+    var invStd: UnsafeMutablePointer<Float> { stats.pointer + c }
+
+    /// Checks the shapes, then computes the statistics (updating the running ones in training).
+    init(_ x: Tensor, weight: Tensor, bias: Tensor, runningMean: Tensor, runningVar: Tensor,
+         training: Bool, momentum: Float, eps: Float, op: String) {
+        let (n, c, h, w) = x.shape.nchw(op)
+        for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVar", runningVar)] {
+            require(t.shape == [c], "\(op): \(name) has shape \(t.shape), expected [\(c)] for input \(x.shape)")
+        }
+        let plane = h * w, count = n * plane
+        require(!training || count > 1, "\(op): training needs more than one value per channel, got input \(x.shape)")
+        (self.x, self.weight, self.bias, self.n, self.c, self.plane, self.training) = (x, weight, bias, n, c, plane, training)
+        stats = Storage(count: 2 * c)
+        let (mean, invStd) = (stats.pointer, stats.pointer + c)
+        ThreadPool.shared.parallelFor(c) { channels in
+            for ch in channels {
+                guard training else {
+                    mean[ch] = runningMean.data[ch]
+                    invStd[ch] = 1 / (runningVar.data[ch] + eps).squareRoot()
+                    continue
+                }
                 var total = 0.0
                 for img in 0..<n { total += Double(Reduce.sum(x.data + (img * c + ch) * plane, plane)) }
                 let m = Float(total / Double(count))
@@ -30,62 +64,82 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor, bias: Tensor, runningMean: 
                 invStd[ch] = Float(1 / (variance + Double(eps)).squareRoot())
                 runningMean.data[ch] = (1 - momentum) * runningMean.data[ch] + momentum * m
                 runningVar.data[ch] = (1 - momentum) * runningVar.data[ch] + momentum * Float(squares / Double(count - 1))
-            } else {
-                mean[ch] = runningMean.data[ch]
-                invStd[ch] = 1 / (runningVar.data[ch] + eps).squareRoot()
-            }
-            let scale = weight.data[ch] * invStd[ch], shift = bias.data[ch] - mean[ch] * scale
-            for img in 0..<n {
-                let offset = (img * c + ch) * plane
-                mapElements(x.data + offset, y.data + offset, plane, Affine(scale: scale, shift: shift))
             }
         }
     }
-    if Autograd.needsGrad(x, weight, bias) {
-        Autograd.record([y]) {
-            guard let dy = y.grad else { return }
-            batchNorm2dBackward(x, dy, weight, bias, mean, invStd, training: training)
-            _ = stats
-        }
-    }
-    if !training { Trace.record(.batchNorm(epsilon: eps), [x, weight, bias, runningMean, runningVar], y) }
-    return y
-}
 
-/// With x̂ = (x − μ)·σ⁻¹: dβ = Σ dy, dγ = Σ dy·x̂, and in training
-/// dx = γσ⁻¹/M · (M·dy − Σ dy − x̂·Σ dy·x̂) (the batch statistics depend on x); in evaluation dx = γσ⁻¹·dy.
-private func batchNorm2dBackward(_ x: Tensor, _ dy: Tensor, _ weight: Tensor, _ bias: Tensor,
-                                 _ mean: UnsafeMutablePointer<Float>, _ invStd: UnsafeMutablePointer<Float>,
-                                 training: Bool) {
-    let (n, c, h, w) = x.shape.nchw("batchNorm2d backward")
-    let plane = h * w, count = Float(n * plane)
-    let dx = x.requiresGrad ? x.gradTarget() : nil
-    let dWeight = weight.requiresGrad ? weight.gradTarget() : nil
-    let dBias = bias.requiresGrad ? bias.gradTarget() : nil
-    ThreadPool.shared.parallelFor(c) { channels in
-        for ch in channels {
-            let m = mean[ch], s = invStd[ch]
-            var sumDy = 0.0, sumDyX = 0.0
-            for img in 0..<n {
-                let offset = (img * c + ch) * plane
-                let sdy = Reduce.sum(dy.data + offset, plane)
-                sumDy += Double(sdy)
-                sumDyX += Double(Reduce.dot(dy.data + offset, x.data + offset, plane)) - Double(m) * Double(sdy)
+    /// Where image `img`'s plane of channel `ch` starts.
+    @inline(__always) func offset(_ img: Int, _ ch: Int) -> Int { (img * c + ch) * plane }
+
+    /// Channel `ch`'s normalisation as x·scale + shift.
+    @inline(__always) func affine(_ ch: Int) -> Affine {
+        let scale = weight.data[ch] * invStd[ch]
+        return Affine(scale: scale, shift: bias.data[ch] - mean[ch] * scale)
+    }
+
+    /// y = f(x·scale + shift) per channel: BatchNorm, and the activation after it in the same pass.
+    func normalise<F: ActivationFunction>(into y: Tensor, then f: F) {
+        ThreadPool.shared.parallelFor(c) { channels in
+            for ch in channels {
+                let a = affine(ch)
+                for img in 0..<n {
+                    let src = x.data + offset(img, ch), dst = y.data + offset(img, ch)
+                    var i = 0
+                    while i + 16 <= plane {
+                        dst.store(f.forward(a(src.vec(i))), i)
+                        i += 16
+                    }
+                    while i < plane {
+                        dst[i] = f.forward(a(Vec(repeating: src[i])))[0]
+                        i += 1
+                    }
+                }
             }
-            let sumDyXhat = Float(sumDyX) * s
-            if let (g, acc) = dWeight { g[ch] = acc ? g[ch] + sumDyXhat : sumDyXhat }
-            if let (g, acc) = dBias { g[ch] = acc ? g[ch] + Float(sumDy) : Float(sumDy) }
-            guard let (dxp, accumulate) = dx else { continue }
-            let gs = weight.data[ch] * s
-            // dx = a·dy + b·x + k, folding x̂ = (x − μ)s into per-channel constants.
-            let a = gs
-            let b = training ? -gs * sumDyXhat * s / count : 0
-            let k = training ? -gs * Float(sumDy) / count - b * m : 0
-            for img in 0..<n {
-                let offset = (img * c + ch) * plane
-                zipElements(dy.data + offset, x.data + offset, into: dxp + offset, accumulate: accumulate, plane,
-                            LinearCombination(p: a, q: b, k: k))
-            }
+        }
+    }
+
+    /// Where the backward writes: dx, dweight, dbias with their accumulate flags (nil: not needed).
+    struct GradientTargets {
+        let dx, dWeight, dBias: (UnsafeMutablePointer<Float>, Bool)?
+    }
+
+    func gradientTargets() -> GradientTargets {
+        GradientTargets(dx: x.requiresGrad ? x.gradTarget() : nil, dWeight: weight.requiresGrad ? weight.gradTarget() : nil,
+                        dBias: bias.requiresGrad ? bias.gradTarget() : nil)
+    }
+
+    /// Channel `ch`'s backward, with dL/dy's plane of image `img` at `dy(img)`: its two sums, then `apply`.
+    @inline(__always)
+    func backward(_ ch: Int, _ g: GradientTargets, dy: (Int) -> UnsafePointer<Float>) {
+        let m = Double(mean[ch])
+        var sumDy = 0.0, sumDyX = 0.0
+        for img in 0..<n {
+            let sdy = Reduce.sum(dy(img), plane)
+            sumDy += Double(sdy)
+            sumDyX += Double(Reduce.dot(dy(img), x.data + offset(img, ch), plane)) - m * Double(sdy)
+        }
+        apply(ch, g, sumDy: sumDy, sumDyXCentred: sumDyX, dy: dy)
+    }
+
+    /// Channel `ch`'s gradients from Σ dy and Σ dy·(x − μ). With x̂ = (x − μ)·σ⁻¹: dβ = Σ dy,
+    /// dγ = Σ dy·x̂, and in training dx = γσ⁻¹/M · (M·dy − Σ dy − x̂·Σ dy·x̂) (the batch statistics
+    /// depend on x); in evaluation dx = γσ⁻¹·dy.
+    @inline(__always)
+    func apply(_ ch: Int, _ g: GradientTargets, sumDy: Double, sumDyXCentred: Double, dy: (Int) -> UnsafePointer<Float>) {
+        let count = Float(n * plane)
+        let m = mean[ch], s = invStd[ch]
+        let sumDyXhat = Float(sumDyXCentred) * s
+        if let (d, acc) = g.dWeight { d[ch] = acc ? d[ch] + sumDyXhat : sumDyXhat }
+        if let (d, acc) = g.dBias { d[ch] = acc ? d[ch] + Float(sumDy) : Float(sumDy) }
+        guard let (dx, accumulate) = g.dx else { return }
+        let gs = weight.data[ch] * s
+        // dx = a·dy + b·x + k, folding x̂ = (x − μ)s into per-channel constants.
+        let b = training ? -gs * sumDyXhat * s / count : 0
+        let k = training ? -gs * Float(sumDy) / count - b * m : 0
+        let f = LinearCombination(p: gs, q: b, k: k)
+        for img in 0..<n {
+            let o = offset(img, ch)
+            zipElements(dy(img), x.data + o, into: dx + o, accumulate: accumulate, plane, f)
         }
     }
 }

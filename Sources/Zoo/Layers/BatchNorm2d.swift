@@ -30,6 +30,13 @@ public final class BatchNorm2d: UnaryLayer {
         return batchNorm2d(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
                            training: training, momentum: momentum, eps: eps)
     }
+
+    /// This BatchNorm and then `act`, as one op (the same values, fewer passes over memory).
+    public func callAsFunction(_ x: Tensor, then act: Activation) -> Tensor {
+        MACCounter.record(self, 4 * x.count / x.shape[0])
+        return batchNorm2dActivation(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                     training: training, momentum: momentum, eps: eps, activation: act)
+    }
 }
 
 extension Module {

@@ -30,8 +30,8 @@ public final class ConvBNAct: UnaryLayer {
     public var outChannels: Int { conv.outChannels }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var y = conv(x)
-        if let bn { y = bn(y) }
+        let y = conv(x)
+        if let bn { return bn(y, then: act) }
         return act == .identity ? y : activation(y, act)
     }
 
