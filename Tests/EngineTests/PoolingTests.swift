@@ -28,6 +28,37 @@ struct PoolingTests {
                   reference: { referencePool($0[0], s, kernel: kernel, stride: stride, padding: padding, max: true) })
     }
 
+    /// Ties and NaNs: the gradient goes where PyTorch's scan sends it — the first maximum in scan
+    /// order, or the last NaN — on planes wider than one 16-lane vector, with and without padding.
+    @Test(arguments: [(5, 1, 2), (3, 1, 1), (5, 1, 0), (3, 2, 1)])
+    func maxPoolPicksTheFirstMaximumOrTheLastNaN(kernel: Int, stride: Int, padding: Int) {
+        let (n, h, w) = (2, 7, 21)
+        // Few distinct values: many ties. Two NaNs in the first plane, one in the last.
+        var values = testValues(n * h * w, seed: 41).map { ($0 * 3).rounded() }
+        values[2 * w + 5] = .nan
+        values[3 * w + 6] = .nan
+        values[values.count - 9] = .nan
+        let x = Tensor(values, shape: [n, 1, h, w], requiresGrad: true)
+        let y = maxPool2d(x, kernel: kernel, stride: stride, padding: padding)
+        let r = testValues(y.count, seed: 42)
+        y.backward(gradient: Tensor(r, shape: y.shape))
+        let (oh, ow) = (y.shape[2], y.shape[3])
+        var expectedY = [Float](), expectedDx = [Float](repeating: 0, count: values.count)
+        for img in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
+            let (y0, x0) = (max(oy * stride - padding, 0), max(ox * stride - padding, 0))
+            let (y1, x1) = (min(oy * stride - padding + kernel, h), min(ox * stride - padding + kernel, w))
+            var best = -Float.infinity, at = img * h * w + y0 * w + x0
+            for iy in y0..<y1 { for ix in x0..<x1 {
+                let v = values[img * h * w + iy * w + ix]
+                if v > best || v.isNaN { (best, at) = (v, img * h * w + iy * w + ix) }
+            } }
+            expectedY.append(best)
+            expectedDx[at] += r[(img * oh + oy) * ow + ox]
+        } } }
+        #expect(y.scalars.map(\.bitPattern) == expectedY.map(\.bitPattern))
+        #expect(x.grad!.scalars == expectedDx)
+    }
+
     @Test(arguments: [(3, 2, 1), (2, 2, 0), (3, 1, 1)])
     func avgPoolMatchesReference(kernel: Int, stride: Int, padding: Int) {
         let s = Shape([2, 3, 7, 6])

@@ -17,9 +17,15 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     // The flat input index of each output's maximum, kept for backward.
     let argmax = recording ? UnsafeMutablePointer<Int32>.allocate(capacity: y.count) : nil
     let (inPlane, outPlane) = (h * w, g.outPlane)
+    let separable = s == 1
     ThreadPool.shared.parallelFor(n * c) { planes in
+        let rows = separable ? Scratch.buffer(0, count: MaxPoolRows.scratch(g)) : nil
         for p in planes {
             let src = x.data + p * inPlane, dst = y.data + p * outPlane
+            if let rows {
+                MaxPoolRows(g, scratch: rows).pool(src, into: dst, argmax: argmax.map { $0 + p * outPlane })
+                continue
+            }
             for oy in 0..<g.outHeight {
                 let y0 = max(oy * s - padding, 0), y1 = min(oy * s - padding + kernel, h)
                 for ox in 0..<g.outWidth {
