@@ -3,11 +3,21 @@ public typealias Vec = SIMD16<Float>
 
 extension UnsafePointer where Pointee == Float {
     @inline(__always) func vec(_ i: Int) -> Vec { UnsafeRawPointer(self + i).loadUnaligned(as: Vec.self) }
+    /// The `count` (< 16) floats from `i` in the low lanes, zeros above: a tail as one vector, so a
+    /// costly lanewise function (exp) runs once for it rather than once per element.
+    @inline(__always) func vec(_ i: Int, count: Int) -> Vec {
+        var v = Vec()
+        for k in 0..<count { v[k] = self[i + k] }
+        return v
+    }
 }
 
 extension UnsafeMutablePointer where Pointee == Float {
     @inline(__always) func vec(_ i: Int) -> Vec { UnsafeRawPointer(self + i).loadUnaligned(as: Vec.self) }
+    @inline(__always) func vec(_ i: Int, count: Int) -> Vec { UnsafePointer(self).vec(i, count: count) }
     @inline(__always) func store(_ v: Vec, _ i: Int) { UnsafeMutableRawPointer(self + i).storeBytes(of: v, as: Vec.self) }
+    /// Stores the low `count` lanes of `v` from `i`.
+    @inline(__always) func store(_ v: Vec, _ i: Int, count: Int) { for k in 0..<count { self[i + k] = v[k] } }
 }
 
 extension SIMD16 where Scalar == Float {
@@ -95,7 +105,7 @@ func mapElements<F: VectorMap>(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePoin
             y.store(f(x.vec(i)), i)
             i += 16
         }
-        for j in i..<range.upperBound { y[j] = f(Vec(repeating: x[j]))[0] }
+        if i < range.upperBound { y.store(f(x.vec(i, count: range.upperBound - i)), i, count: range.upperBound - i) }
     }
 }
 
@@ -110,9 +120,10 @@ func zipElements<F: VectorZip>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Flo
             y.store(accumulate ? y.vec(i) + v : v, i)
             i += 16
         }
-        for j in i..<range.upperBound {
-            let v = f(Vec(repeating: a[j]), Vec(repeating: b[j]))[0]
-            y[j] = accumulate ? y[j] + v : v
+        if i < range.upperBound {
+            let count = range.upperBound - i
+            let v = f(a.vec(i, count: count), b.vec(i, count: count))
+            y.store(accumulate ? y.vec(i, count: count) + v : v, i, count: count)
         }
     }
 }

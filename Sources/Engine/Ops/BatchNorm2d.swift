@@ -89,10 +89,7 @@ struct BatchNormStatistics {
                         dst.store(f.forward(a(src.vec(i))), i)
                         i += 16
                     }
-                    while i < plane {
-                        dst[i] = f.forward(a(Vec(repeating: src[i])))[0]
-                        i += 1
-                    }
+                    if i < plane { dst.store(f.forward(a(src.vec(i, count: plane - i))), i, count: plane - i) }
                 }
             }
         }

@@ -50,28 +50,20 @@ private func fused<F: ActivationFunction>(_ bn: BatchNormStatistics, _ f: F) -> 
                     for img in 0..<bn.n {
                         let o = bn.offset(img, ch)
                         let x = bn.x.data + o, d = dy.data + o, g = buffer + img * bn.plane
-                        var (s0, s1, sx0, sx1) = (Vec(), Vec(), Vec(), Vec())
+                        var (sums, dots) = (Vec(), Vec())
                         var i = 0
-                        while i + 32 <= bn.plane {
-                            let x0 = x.vec(i), x1 = x.vec(i + 16)
-                            let g0 = f.backward(a(x0), d.vec(i)), g1 = f.backward(a(x1), d.vec(i + 16))
-                            g.store(g0, i); g.store(g1, i + 16)
-                            s0 += g0; s1 += g1; sx0 += g0 * x0; sx1 += g1 * x1
-                            i += 32
-                        }
-                        while i + 16 <= bn.plane {
-                            let x0 = x.vec(i), g0 = f.backward(a(x0), d.vec(i))
-                            g.store(g0, i)
-                            s0 += g0; sx0 += g0 * x0
+                        while i < bn.plane {
+                            // The tail as one vector with zeros above: dy = 0 there gives dL/dz = 0 to the sums.
+                            let count = min(16, bn.plane - i)
+                            let x0 = count == 16 ? x.vec(i) : x.vec(i, count: count)
+                            let d0 = count == 16 ? d.vec(i) : d.vec(i, count: count)
+                            let g0 = f.backward(a(x0), d0)
+                            if count == 16 { g.store(g0, i) } else { g.store(g0, i, count: count) }
+                            sums += g0
+                            dots += g0 * x0
                             i += 16
                         }
-                        var (sum, dot) = ((s0 + s1).sum(), (sx0 + sx1).sum())
-                        while i < bn.plane {
-                            let g0 = f.backward(a(Vec(repeating: x[i])), Vec(repeating: d[i]))[0]
-                            g[i] = g0
-                            sum += g0; dot += g0 * x[i]
-                            i += 1
-                        }
+                        let (sum, dot) = (sums.sum(), dots.sum())
                         sumDy += Double(sum)
                         sumDyX += Double(dot) - m * Double(sum)
                     }
