@@ -7,7 +7,7 @@ extension UnsafePointer where Pointee == Float {
     /// costly lanewise function (exp) runs once for it rather than once per element.
     @inline(__always) func vec(_ i: Int, count: Int) -> Vec {
         var v = Vec()
-        for k in 0..<count { v[k] = self[i + k] }
+        withUnsafeMutableBytes(of: &v) { $0.baseAddress!.copyMemory(from: self + i, byteCount: count * 4) }
         return v
     }
 }
@@ -17,7 +17,9 @@ extension UnsafeMutablePointer where Pointee == Float {
     @inline(__always) func vec(_ i: Int, count: Int) -> Vec { UnsafePointer(self).vec(i, count: count) }
     @inline(__always) func store(_ v: Vec, _ i: Int) { UnsafeMutableRawPointer(self + i).storeBytes(of: v, as: Vec.self) }
     /// Stores the low `count` lanes of `v` from `i`.
-    @inline(__always) func store(_ v: Vec, _ i: Int, count: Int) { for k in 0..<count { self[i + k] = v[k] } }
+    @inline(__always) func store(_ v: Vec, _ i: Int, count: Int) {
+        withUnsafeBytes(of: v) { UnsafeMutableRawPointer(self + i).copyMemory(from: $0.baseAddress!, byteCount: count * 4) }
+    }
 }
 
 extension SIMD16 where Scalar == Float {

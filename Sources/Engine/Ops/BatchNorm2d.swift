@@ -35,37 +35,43 @@ struct BatchNormStatistics {
     var mean: UnsafeMutablePointer<Float> { stats.pointer }
     var invStd: UnsafeMutablePointer<Float> { stats.pointer + c }
 
-    /// Checks the shapes, then computes the statistics (updating the running ones in training).
+    /// The running statistics and their settings, for `normalise`.
+    let runningMean: Tensor, runningVar: Tensor, momentum: Float, eps: Float
+
+    /// Checks the shapes; `normalise` computes the statistics.
     init(_ x: Tensor, weight: Tensor, bias: Tensor, runningMean: Tensor, runningVar: Tensor,
          training: Bool, momentum: Float, eps: Float, op: String) {
         let (n, c, h, w) = x.shape.nchw(op)
         for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVar", runningVar)] {
             require(t.shape == [c], "\(op): \(name) has shape \(t.shape), expected [\(c)] for input \(x.shape)")
         }
-        let plane = h * w, count = n * plane
-        require(!training || count > 1, "\(op): training needs more than one value per channel, got input \(x.shape)")
+        let plane = h * w
+        require(!training || n * plane > 1, "\(op): training needs more than one value per channel, got input \(x.shape)")
         (self.x, self.weight, self.bias, self.n, self.c, self.plane, self.training) = (x, weight, bias, n, c, plane, training)
+        (self.runningMean, self.runningVar, self.momentum, self.eps) = (runningMean, runningVar, momentum, eps)
         stats = Storage(count: 2 * c)
-        let (mean, invStd) = (stats.pointer, stats.pointer + c)
-        ThreadPool.shared.parallelFor(c) { channels in
-            for ch in channels {
-                guard training else {
-                    mean[ch] = runningMean.data[ch]
-                    invStd[ch] = 1 / (runningVar.data[ch] + eps).squareRoot()
-                    continue
-                }
-                var total = 0.0
-                for img in 0..<n { total += Double(Reduce.sum(x.data + (img * c + ch) * plane, plane)) }
-                let m = Float(total / Double(count))
-                var squares = 0.0
-                for img in 0..<n { squares += Double(Reduce.squaredDeviation(x.data + (img * c + ch) * plane, plane, mean: m)) }
-                let variance = squares / Double(count)
-                mean[ch] = m
-                invStd[ch] = Float(1 / (variance + Double(eps)).squareRoot())
-                runningMean.data[ch] = (1 - momentum) * runningMean.data[ch] + momentum * m
-                runningVar.data[ch] = (1 - momentum) * runningVar.data[ch] + momentum * Float(squares / Double(count - 1))
-            }
+    }
+
+    /// Channel `ch`'s mean and 1/√(var + eps): the batch's in training (updating the running ones),
+    /// the running ones in evaluation.
+    @inline(__always)
+    func computeStatistics(_ ch: Int) {
+        guard training else {
+            mean[ch] = runningMean.data[ch]
+            invStd[ch] = 1 / (runningVar.data[ch] + eps).squareRoot()
+            return
         }
+        let count = n * plane
+        var total = 0.0
+        for img in 0..<n { total += Double(Reduce.sum(x.data + offset(img, ch), plane)) }
+        let m = Float(total / Double(count))
+        var squares = 0.0
+        for img in 0..<n { squares += Double(Reduce.squaredDeviation(x.data + offset(img, ch), plane, mean: m)) }
+        let variance = squares / Double(count)
+        mean[ch] = m
+        invStd[ch] = Float(1 / (variance + Double(eps)).squareRoot())
+        runningMean.data[ch] = (1 - momentum) * runningMean.data[ch] + momentum * m
+        runningVar.data[ch] = (1 - momentum) * runningVar.data[ch] + momentum * Float(squares / Double(count - 1))
     }
 
     /// Where image `img`'s plane of channel `ch` starts.
@@ -77,10 +83,12 @@ struct BatchNormStatistics {
         return Affine(scale: scale, shift: bias.data[ch] - mean[ch] * scale)
     }
 
-    /// y = f(x·scale + shift) per channel: BatchNorm, and the activation after it in the same pass.
+    /// y = f(x·scale + shift) per channel: BatchNorm, and the activation after it in the same pass,
+    /// right after the channel's statistics (its planes still in cache).
     func normalise<F: ActivationFunction>(into y: Tensor, then f: F) {
         ThreadPool.shared.parallelFor(c) { channels in
             for ch in channels {
+                computeStatistics(ch)
                 let a = affine(ch)
                 for img in 0..<n {
                     let src = x.data + offset(img, ch), dst = y.data + offset(img, ch)
