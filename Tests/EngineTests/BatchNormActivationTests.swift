@@ -4,11 +4,10 @@ import Testing
 struct BatchNormActivationTests {
     static let kinds: [Activation] = [.identity, .relu, .relu6, .silu, .sigmoid, .hardsigmoid, .hardswish, .leakyRelu(slope: 0.1)]
 
-    /// The fused op gives the bits of BatchNorm then the activation in the forward (output and
-    /// running statistics), and its gradients to rounding (its sums add in another order), in
-    /// training and evaluation, on planes that are not a multiple of 16 and on planes of 32 and more.
+    /// The fused op gives the bits of BatchNorm then the activation: output, dx, dγ, dβ and the
+    /// running statistics, in training and evaluation, on planes that are not a multiple of 16.
     @Test(arguments: kinds, [true, false])
-    func equalsBatchNormThenActivation(kind: Activation, training: Bool) {
+    func equalsBatchNormThenActivationToTheBit(kind: Activation, training: Bool) {
         for shape in [Shape([3, 5, 9, 7]), Shape([2, 3, 6, 11])] {
             compare(kind: kind, training: training, shape: shape)
         }
@@ -32,13 +31,8 @@ struct BatchNormActivationTests {
             return [y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars, rm.scalars, rv.scalars]
         }
         let (fused, separate) = (run(fused: true), run(fused: false))
-        for (i, name) in ["y", "running mean", "running var"].enumerated() {
-            let k = [0, 4, 5][i]
-            #expect(fused[k].map(\.bitPattern) == separate[k].map(\.bitPattern), "\(kind) training \(training) \(shape): \(name) differs")
-        }
-        for (k, name) in [(1, "dx"), (2, "dγ"), (3, "dβ")] {
-            let error = maxRelativeError(fused[k].map(Double.init), separate[k].map(Double.init))
-            #expect(error < 1e-5, "\(kind) training \(training) \(shape): \(name) differs by \(error)")
+        for (i, name) in ["y", "dx", "dγ", "dβ", "running mean", "running var"].enumerated() {
+            #expect(fused[i].map(\.bitPattern) == separate[i].map(\.bitPattern), "\(kind) training \(training) \(shape): \(name) differs")
         }
     }
 

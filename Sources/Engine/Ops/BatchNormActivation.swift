@@ -2,11 +2,10 @@
 /// `activation(batchNorm2d(x, …), kind)` in fewer passes over memory.
 ///
 /// Forward writes f(x·scale + shift) in the pass that normalises, so BatchNorm's output is never
-/// stored (the same bits as the two ops). Backward recomputes it per channel from x and, in one pass
-/// over x and dy, forms dL/dz = dy·f′(z) in a per-thread buffer of one channel (N·H·W values, in
-/// cache) with the two sums BatchNorm's backward needs; a second pass writes dx. Its sums add in
-/// another order than the two ops', so the gradients agree to rounding, not to the bit. ReLU, ReLU6,
-/// hard-sigmoid, hard-swish and leaky ReLU are fused; SiLU and sigmoid run as the two ops.
+/// stored. Backward recomputes it per channel from x, forms dL/dz = dy·f′(z) plane by plane in a
+/// per-thread buffer of one channel (N·H·W values, in cache), sums it while each plane is in L1, and
+/// writes dx from the buffer. The bits are those of the two ops. ReLU, ReLU6, hard-sigmoid,
+/// hard-swish and leaky ReLU are fused; SiLU and sigmoid run as the two ops.
 public func batchNorm2dActivation(_ x: Tensor, weight: Tensor, bias: Tensor, runningMean: Tensor, runningVar: Tensor,
                                   training: Bool, momentum: Float = 0.1, eps: Float = 1e-5, activation kind: Activation) -> Tensor {
     func separate() -> Tensor {
@@ -45,27 +44,24 @@ private func fused<F: ActivationFunction>(_ bn: BatchNormStatistics, _ f: F) -> 
                 let buffer = Scratch.buffer(0, count: channel)
                 for ch in channels {
                     let a = bn.affine(ch), m = Double(bn.mean[ch])
-                    // One pass over x and dy: dL/dz = dy·f′(z) into the buffer, and its two sums.
+                    // Per plane: dL/dz = dy·f′(z) into the buffer, then its two sums while the plane is
+                    // in L1 — the sums of BatchNorm's own backward, so the bits are the two ops'.
                     var sumDy = 0.0, sumDyX = 0.0
                     for img in 0..<bn.n {
                         let o = bn.offset(img, ch)
                         let x = bn.x.data + o, d = dy.data + o, g = buffer + img * bn.plane
-                        var (sums, dots) = (Vec(), Vec())
                         var i = 0
-                        while i < bn.plane {
-                            // The tail as one vector with zeros above: dy = 0 there gives dL/dz = 0 to the sums.
-                            let count = min(16, bn.plane - i)
-                            let x0 = count == 16 ? x.vec(i) : x.vec(i, count: count)
-                            let d0 = count == 16 ? d.vec(i) : d.vec(i, count: count)
-                            let g0 = f.backward(a(x0), d0)
-                            if count == 16 { g.store(g0, i) } else { g.store(g0, i, count: count) }
-                            sums += g0
-                            dots += g0 * x0
+                        while i + 16 <= bn.plane {
+                            g.store(f.backward(a(x.vec(i)), d.vec(i)), i)
                             i += 16
                         }
-                        let (sum, dot) = (sums.sum(), dots.sum())
-                        sumDy += Double(sum)
-                        sumDyX += Double(dot) - m * Double(sum)
+                        if i < bn.plane {
+                            let count = bn.plane - i
+                            g.store(f.backward(a(x.vec(i, count: count)), d.vec(i, count: count)), i, count: count)
+                        }
+                        let sdy = Reduce.sum(g, bn.plane)
+                        sumDy += Double(sdy)
+                        sumDyX += Double(Reduce.dot(g, x, bn.plane)) - m * Double(sdy)
                     }
                     bn.apply(ch, grads, sumDy: sumDy, sumDyXCentred: sumDyX) { img in UnsafePointer(buffer + img * bn.plane) }
                 }
