@@ -48,8 +48,10 @@ public struct Strings: Sendable {
     public var latencyCaveat: String
     /// Under the table: how the latency column was measured (image size, runtime, threads, machine).
     public var latencyBy: String
-    /// Beside the recommendation: the backbones that started from published weights (%@: the list).
+    /// Beside the recommendation: the backbones that started from pretrained weights (%@: the list,
+    /// each with its file and SHA-256), when some trained from scratch, and when none did.
     public var startedFrom: String
+    public var allStartedFrom: String
     /// The manifest row of a backbone's pretrained weights file.
     public var pretrained: String
     /// "per M params", "per GFLOP", "per ms".
@@ -138,7 +140,8 @@ public struct Strings: Sendable {
         groundTruth: "dashed: the labelled boxes",
         latencyCaveat: "The ranking rests on batch-1 latency, measured as the note under the table says: it changes with the machine and the moment, unlike the other figures.",
         latencyBy: "Latency: batch 1 at %d px, median of the timed runs, %@, %d thread(s), on %@.",
-        startedFrom: "Started from published ImageNet weights: %@; every other backbone trained from scratch.",
+        startedFrom: "Started from pretrained weights: %@; every other backbone trained from scratch.",
+        allStartedFrom: "Every backbone started from pretrained weights: %@.",
         pretrained: "pretrained",
         perCost: ["params": "per M params", "gflops": "per GFLOP", "latency": "per ms"],
         perCostInWords: ["params": "per million parameters", "gflops": "per GFLOP", "latency": "per ms"],
@@ -175,7 +178,8 @@ public struct Strings: Sendable {
         groundTruth: "虚线：标注框",
         latencyCaveat: "此排名依据批大小为 1 的延迟（测量方式见表下注）：它随机器与测量时刻而变，不同于其他数字。",
         latencyBy: "延迟：批大小 1，%d px，计时运行的中位数，%@，%d 线程，测于 %@。",
-        startedFrom: "以下骨干网络从公开的 ImageNet 权重开始训练：%@；其余骨干网络从头训练。",
+        startedFrom: "以下骨干网络从预训练权重开始训练：%@；其余骨干网络从头训练。",
+        allStartedFrom: "所有骨干网络均从预训练权重开始训练：%@。",
         pretrained: "预训练权重",
         perCost: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],
         perCostInWords: ["params": "每百万参数", "gflops": "每 GFLOP", "latency": "每毫秒"],

@@ -93,12 +93,13 @@ struct TableRows {
         return lines.isEmpty ? nil : lines.joined(separator: " ")
     }
 
-    /// Which backbones started from published weights (the manifest's files); nil when every one
-    /// trained from scratch.
+    /// Which backbones started from pretrained weights (the manifest's files: published ImageNet
+    /// weights or the user's own); nil when every one trained from scratch.
     func pretrainedSentence() -> String? {
         guard let files = study.manifest?.pretrained, !files.isEmpty else { return nil }
         let list = files.sorted { $0.key < $1.key }.map { "\($0.key) (\(($0.value.file as NSString).lastPathComponent), sha256 \($0.value.sha256.prefix(12))…)" }
-        return String(format: strings.startedFrom, list.joined(separator: ", "))
+        let all = Set(study.backbones).isSubset(of: files.keys)
+        return String(format: all ? strings.allStartedFrom : strings.startedFrom, list.joined(separator: ", "))
     }
 
     /// Where the recommended cell's ONNX file is and how to make it again; nil without one.

@@ -1,4 +1,4 @@
-/// A weights file a run started from (published ImageNet weights), named with its SHA-256 so a
+/// A weights file a run started from (published ImageNet weights or the user's own), named with its SHA-256 so a
 /// manifest says exactly which bytes.
 public struct WeightsFile: Sendable, Equatable, Codable {
     public let file: String

@@ -78,4 +78,28 @@ struct HTMLReportTests {
         try StudyReport(path: dir.path).write(StudyReport.Outputs(html: true, pdf: false, png: false))
         #expect(try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8).contains(caveat))
     }
+
+    /// The report names the backbones that started from pretrained weights, each with its file and
+    /// hash, and says whether any other trained from scratch — without calling a user's file ImageNet's.
+    @Test func theReportSaysWhichBackbonesStartedFromWhichWeights() throws {
+        let dir = try temporaryFolder("pretrained-sentence")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try StudyFixture().write(to: dir)
+        let path = dir.appendingPathComponent("manifest.json").path
+        func report(_ files: [String: WeightsFile]) throws -> String {
+            var manifest = try ResultFiles.readJSON(StudyManifest.self, from: path)
+            manifest.pretrained = files
+            try ResultFiles.writeJSON(manifest, to: path)
+            try StudyReport(path: dir.path).write(StudyReport.Outputs(html: true, pdf: false, png: false))
+            return try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        }
+        let ghost = WeightsFile(file: "/w/ghostnet-own.pth", sha256: String(repeating: "c", count: 64))
+        let some = try report(["ghostnet": ghost])
+        #expect(some.contains("Started from pretrained weights: ghostnet (ghostnet-own.pth, sha256 cccccccccccc…); every other backbone trained from scratch."))
+        #expect(!some.contains("ImageNet"))
+        let all = try report(["ghostnet": ghost, "cspdarknet": WeightsFile(file: "/w/a.pth", sha256: String(repeating: "a", count: 64)),
+                              "mobilenetv3-small": WeightsFile(file: "/w/b.pth", sha256: String(repeating: "b", count: 64))])
+        #expect(all.contains("Every backbone started from pretrained weights: cspdarknet (a.pth, sha256 aaaaaaaaaaaa…), "
+                             + "ghostnet (ghostnet-own.pth, sha256 cccccccccccc…), mobilenetv3-small (b.pth, sha256 bbbbbbbbbbbb…)."))
+    }
 }
