@@ -75,8 +75,9 @@ final class TrainProgress: TrainingListener {
                         run.summary.best.map50, run.summary.best.map50to95, run.timing.imagesPerSecond,
                         run.timing.validationSecondsPerEpoch))
             if let loader = run.timing.loaderSeconds, let wait = run.timing.dataWaitSeconds, run.timing.trainSeconds > 0 {
-                line(String(format: "Data loader: %.1f CPU-seconds building batches (%.0f%% of the %.0f s of training), the step waited %.1f s for data",
-                            loader, 100 * loader / run.timing.trainSeconds, run.timing.trainSeconds, wait))
+                let coreSeconds = run.timing.trainSeconds * Double(max(run.timing.threads, 1))
+                line(String(format: "Data loader: %.1f CPU-seconds building batches, %.0f%% of the %d thread(s) × %.0f s of training; the step waited %.1f s for data",
+                            loader, 100 * loader / coreSeconds, run.timing.threads, run.timing.trainSeconds, wait))
             }
         }
     }
