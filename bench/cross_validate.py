@@ -125,6 +125,18 @@ def studyctl_val(weights, data_path):
     return [float(x) for x in row.split()[-4:]]  # P, R, mAP50, mAP50-95
 
 
+def compare(torch_label, t, studyctl_label, s):
+    """Prints val.py's and studyctl val's P, R, mAP50, mAP50-95 and returns the exit code: 1 when
+    any differs by more than 1e-3."""
+    width = max(len(torch_label), len(studyctl_label), 9)
+    print(f"\n{'validator':{width}} {'P':>7} {'R':>7} {'mAP50':>7} {'mAP50-95':>9}")
+    for label, r in [(torch_label, t), (studyctl_label, s)]:
+        print(f"{label:{width}} {r[0]:7.4f} {r[1]:7.4f} {r[2]:7.4f} {r[3]:9.4f}")
+    worst = max(abs(a - b) for a, b in zip(t[:4], s))
+    print(f"largest difference {worst:.4f}")
+    return 0 if worst <= 1e-3 else 1
+
+
 def main():
     data_path, torch_weights, studyctl_weights = sys.argv[1:4]
     out = Path(sys.argv[4] if len(sys.argv) > 4 else "/tmp/cross-validate")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from cross_validate import from_torch, studyctl_val, torch_val, y_general, yolov5
+from cross_validate import compare, from_torch, studyctl_val, torch_val, y_general, yolov5
 
 
 def main():
@@ -20,12 +20,7 @@ def main():
     hyp = yaml.safe_load((Path(yolov5.__file__).parent / "data/hyps/hyp.scratch-low.yaml").read_text())
     t = torch_val(from_torch(weights, nc, hyp), data, nc, hyp)
     s = studyctl_val(weights, data_path)
-    print(f"\n{'validator':28} {'P':>7} {'R':>7} {'mAP50':>7} {'mAP50-95':>9}")
-    print(f"{'val.py (torch.load)':28} {t[0]:7.4f} {t[1]:7.4f} {t[2]:7.4f} {t[3]:9.4f}")
-    print(f"{'studyctl val (own reader)':28} {s[0]:7.4f} {s[1]:7.4f} {s[2]:7.4f} {s[3]:9.4f}")
-    worst = max(abs(a - b) for a, b in zip(t[:4], s))
-    print(f"largest difference {worst:.4f}")
-    return 0 if worst <= 1e-3 else 1
+    return compare("val.py (torch.load)", t, "studyctl val (own reader)", s)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 import safetensors.torch
 import yaml
 
-from cross_validate import new_model, studyctl_val, torch_val, y_general, yolov5
+from cross_validate import compare, new_model, studyctl_val, torch_val, y_general, yolov5
 
 
 def main():
@@ -27,12 +27,7 @@ def main():
     print(f"load_state_dict(strict=True): {len(missing)} missing, {len(unexpected)} unexpected keys")
     t = torch_val(model, data, nc, hyp)
     s = studyctl_val(run_weights, data_path)
-    print(f"\n{'validator':34} {'P':>7} {'R':>7} {'mAP50':>7} {'mAP50-95':>9}")
-    print(f"{'val.py on the yolov5 export':34} {t[0]:7.4f} {t[1]:7.4f} {t[2]:7.4f} {t[3]:9.4f}")
-    print(f"{'studyctl val on the run weights':34} {s[0]:7.4f} {s[1]:7.4f} {s[2]:7.4f} {s[3]:9.4f}")
-    worst = max(abs(a - b) for a, b in zip(t[:4], s))
-    print(f"largest difference {worst:.4f}")
-    return 0 if worst <= 1e-3 else 1
+    return compare("val.py on the yolov5 export", t, "studyctl val on the run weights", s)
 
 
 if __name__ == "__main__":
