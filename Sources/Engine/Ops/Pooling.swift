@@ -17,7 +17,7 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     // The flat input index of each output's maximum, kept for backward.
     let argmax = recording ? UnsafeMutablePointer<Int32>.allocate(capacity: y.count) : nil
     let (inPlane, outPlane) = (h * w, g.outPlane)
-    let separable = s == 1
+    let separable = MaxPoolRows.supports(g)
     ThreadPool.shared.parallelFor(n * c) { planes in
         let rows = separable ? Scratch.buffer(0, count: MaxPoolRows.scratch(g)) : nil
         for p in planes {
