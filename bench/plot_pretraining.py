@@ -8,25 +8,12 @@ against the epoch, validation mAP@0.5:0.95 and mAP@0.5; one colour per backbone,
 scratch, solid pretrained. Prints per cell the best-epoch (YOLOv5's fitness) figures of both and
 the epoch at which the pretrained run first reached the scratch run's best mAP@0.5:0.95.
 """
-import csv
 import sys
 from pathlib import Path
 
-import matplotlib
+from plot_parity import fitness, rows  # YOLOv5's fitness and a results.csv as rows; sets the Agg backend
 
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-
-
-def rows(folder):
-    with open(folder / "results.csv") as f:
-        r = list(csv.reader(f))
-    head = [h.strip() for h in r[0]]
-    return [dict(zip(head, map(float, x))) for x in r[1:]]
-
-
-def fitness(r):
-    return 0.1 * r["metrics/mAP_0.5"] + 0.9 * r["metrics/mAP_0.5:0.95"]
 
 
 def cells(study):
